@@ -1,0 +1,65 @@
+"""Typed settings read from the environment, with safe defaults, in one place.
+
+gis/settings.py (Django) and the bootstrap code both read from here, so the
+cluster can be started before Django is configured.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def env_str(name: str, default: str) -> str:
+    return os.environ.get(name, default)
+
+
+def env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise SystemExit(f"{name} must be a whole number, got {raw!r}") from None
+
+
+def env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    if raw.lower() in {"1", "true", "yes", "on"}:
+        return True
+    if raw.lower() in {"0", "false", "no", "off"}:
+        return False
+    raise SystemExit(f"{name} must be true or false, got {raw!r}")
+
+
+def env_floats(name: str, default: tuple[float, ...]) -> tuple[float, ...]:
+    raw = os.environ.get(name)
+    if not raw:
+        return default
+    try:
+        return tuple(float(v) for v in raw.split(","))
+    except ValueError:
+        raise SystemExit(f"{name} must be comma-separated numbers, got {raw!r}") from None
+
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(env_str("QALA_VAR_DIR", str(BASE_DIR / "var"))).resolve()
+
+DATABASE_URL = env_str("DATABASE_URL", "")
+PG_PORT = env_int("QALA_PG_PORT", 54329)
+PG_USER = env_str("QALA_PG_USER", "qala")
+PG_DB = env_str("QALA_PG_DB", "qala")
+
+DEBUG = env_bool("QALA_DEBUG", False)
+HOST = env_str("QALA_HOST", "127.0.0.1")
+PORT = env_int("QALA_PORT", 8000)
+
+# The city served. Petropavl is the demo, not a special case: another city sets these.
+CITY_NAME = env_str("QALA_CITY_NAME", "Petropavl")
+# lon_min, lat_min, lon_max, lat_max in EPSG:4326; geometry outside is refused.
+CITY_BBOX = env_floats("QALA_CITY_BBOX", (68.95, 54.78, 69.40, 54.97))
+# projected CRS for metric work (areas, distances, buffers): UTM 42N for Petropavl
+CITY_METRIC_SRID = env_int("QALA_CITY_METRIC_SRID", 32642)
+CITY_CENTER = env_floats("QALA_CITY_CENTER", (69.15, 54.87))

@@ -1,0 +1,126 @@
+"""Django settings: everything comes from gis.config (environment, typed defaults)."""
+from __future__ import annotations
+
+import secrets
+
+import dj_database_url
+
+from gis import config
+from gis.cluster import socket_dir
+
+BASE_DIR = config.BASE_DIR
+DEBUG = config.DEBUG
+
+
+def _secret_key() -> str:
+    """From QALA_SECRET_KEY, else one generated once for this installation under var/."""
+    key = config.env_str("QALA_SECRET_KEY", "")
+    if key:
+        return key
+    path = config.VAR_DIR / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+ALLOWED_HOSTS = [h for h in config.env_str("QALA_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.gis",
+    "gis",
+    "layers",
+    "importers",
+    "tiles",
+    "web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "gis.urls"
+WSGI_APPLICATION = "gis.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+if config.DATABASE_URL:
+    _db = dj_database_url.parse(config.DATABASE_URL, conn_max_age=60)
+    _db["ENGINE"] = "django.contrib.gis.db.backends.postgis"
+else:
+    _db = {
+        "ENGINE": "django.contrib.gis.db.backends.postgis",
+        "NAME": config.PG_DB,
+        "USER": config.PG_USER,
+        "HOST": str(socket_dir()),
+        "PORT": str(config.PG_PORT),
+        "CONN_MAX_AGE": 60,
+    }
+DATABASES = {"default": _db}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+
+LANGUAGE_CODE = "ru"
+LANGUAGES = [("ru", "Русский"), ("kk", "Қазақша"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "web" / "locale"]
+TIME_ZONE = config.env_str("QALA_TIME_ZONE", "Asia/Almaty")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = config.VAR_DIR / "static"
+
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SECURE = config.env_bool("QALA_SECURE_COOKIES", False)
+SESSION_COOKIE_SECURE = config.env_bool("QALA_SECURE_COOKIES", False)
+
+# Map widget in the admin: the city centre, our own tiles later (no outside tile server).
+QALA_CITY = {
+    "name": config.CITY_NAME,
+    "bbox": config.CITY_BBOX,
+    "metric_srid": config.CITY_METRIC_SRID,
+    "center": config.CITY_CENTER,
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": config.env_str("QALA_LOG_LEVEL", "INFO")},
+}
+
+# Debian 12 ships GDAL 3.6; GeoDjango's GDAL only reads SRIDs we choose. User files are
+# read through pyogrio's own, newer GDAL, which is where that protection matters.
+SILENCED_SYSTEM_CHECKS = ["gis.W001"]
