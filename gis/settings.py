@@ -84,6 +84,8 @@ else:
         "PORT": str(config.PG_PORT),
         "CONN_MAX_AGE": 60,
     }
+# Parallel test runs (several checkouts on one cluster) each set their own test database.
+_db["TEST"] = {"NAME": config.env_str("QALA_TEST_DB_NAME", f"test_{_db['NAME']}")}
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
