@@ -1,7 +1,12 @@
 from django.apps import AppConfig
+from django.contrib.admin.apps import AdminConfig
 
 
 class GisConfig(AppConfig):
     name = "gis"
     label = "qala"  # "gis" is django.contrib.gis's label
     verbose_name = "Qala"
+
+
+class QalaAdminConfig(AdminConfig):
+    default_site = "gis.admin_site.CityAdminSite"

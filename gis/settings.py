@@ -29,14 +29,14 @@ SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = [h for h in config.env_str("QALA_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "gis.apps.QalaAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.gis",
-    "gis",
+    "gis.apps.GisConfig",
     "layers",
     "importers",
     "tiles",
@@ -45,6 +45,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -103,6 +104,9 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = config.VAR_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# whitenoise serves static files with DEBUG off; from the app folders until collectstatic ran
+WHITENOISE_USE_FINDERS = True
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SECURE = config.env_bool("QALA_SECURE_COOKIES", False)

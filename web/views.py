@@ -3,12 +3,14 @@ from django.http import JsonResponse
 from django.shortcuts import render
 
 from layers.registry import registry
+from layers.stats import feature_counts
 
 
 def home(request):
     """The landing page: what the city holds, layer by layer (the map comes with the web issue)."""
     lang = (request.LANGUAGE_CODE or "en")[:2]
-    rows = [{"id": layer.id, "title": layer.title(lang), "count": layer.model.objects.count(),
+    counts = feature_counts()
+    rows = [{"id": layer.id, "title": layer.title(lang), "count": counts[layer.id],
              "color": layer.style.color} for layer in registry]
     return render(request, "web/home.html", {"layers": rows})
 

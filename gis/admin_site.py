@@ -1,0 +1,23 @@
+"""The admin site: layer names carry their feature counts."""
+from django.contrib import admin
+
+from layers.registry import registry
+
+
+class CityAdminSite(admin.AdminSite):
+    site_header = "Qala"
+    site_title = "Qala"
+    index_title = "City layers"
+
+    def get_app_list(self, request, app_label=None):
+        """Show each layer's feature count beside its name, so an editor sees what is loaded."""
+        from layers.stats import feature_counts
+
+        apps = super().get_app_list(request, app_label)
+        counts = feature_counts()
+        for app in apps:
+            for model in app["models"]:
+                layer = registry.for_model(model["model"])
+                if layer is not None:
+                    model["name"] = f"{model['name']} — {counts[layer.id]:,}"
+        return apps

@@ -1,0 +1,38 @@
+"""The admin: one editor per registry layer, with a map to digitize geometry.
+
+Generated from the registry, so a new layer is editable with no code here.
+"""
+from django.contrib import admin
+from django.contrib.gis import admin as gis_admin
+from django.contrib.gis.db import models as gis_models
+
+from layers.registry import registry
+from web.widgets import CityMapWidget
+
+
+class LayerAdmin(gis_admin.GISModelAdmin):
+    gis_widget = CityMapWidget
+    list_per_page = 50
+    show_full_result_count = False  # no exact COUNT(*) over millions of appeals per page
+
+    def get_list_display(self, request):
+        layer = registry.for_model(self.model)
+        fields = [f for f in layer.public_fields
+                  if not self.model._meta.get_field(f).many_to_many][:6]
+        return ["__str__", *fields]
+
+    def get_search_fields(self, request):
+        text = (gis_models.CharField, gis_models.TextField)
+        return [f.name for f in self.model._meta.local_fields
+                if isinstance(f, text) and f.name not in {"source_id"}][:4]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.local_fields if f.generated] + ["created_at", "updated_at"]
+
+    def get_list_select_related(self, request):
+        return [f.name for f in self.model._meta.local_fields
+                if f.is_relation and f.name in self.get_list_display(request)]
+
+
+for layer in registry:
+    admin.site.register(layer.model, LayerAdmin)
