@@ -1,4 +1,4 @@
-"""Database-side guards for every registry layer: a geometry must be valid and
+"""Database-side guards and tile index for every registry layer: a geometry must be valid and
 inside the city extent, whoever writes it (admin, importer, raw SQL).
 
 Installed after each migrate from the registry, so a new layer gets them with
@@ -65,3 +65,5 @@ def install(sender=None, using="default", **kwargs) -> None:
                 f'CREATE TRIGGER "{name}" BEFORE INSERT OR UPDATE OF "{layer.geometry_field}" '
                 f'ON "{table}" FOR EACH ROW EXECUTE FUNCTION qala_guard_geometry()'
             )
+            # the tiles read the Web Mercator copy; it needs its own spatial index
+            cur.execute(f'CREATE INDEX IF NOT EXISTS "{table}_geom_3857_gist" ON "{table}" USING gist (geom_3857)')

@@ -62,6 +62,9 @@ def test_layer_is_a_migrated_table_with_a_spatial_index(layer):
             [layer.table, layer.geometry_field],
         )
         assert cur.fetchone()[0] >= 1, f"{layer.table} has no GiST index on {layer.geometry_field}"
+        cur.execute("SELECT indexdef FROM pg_indexes WHERE tablename = %s AND indexdef LIKE '%%gist (geom_3857)'",
+                    [layer.table])
+        assert cur.fetchone() is not None, f"{layer.table} has no GiST index on its tile geometry"
         cur.execute("SELECT count(*) FROM pg_trigger WHERE tgrelid = %s::regclass AND tgname LIKE 'qala_guard_%%'",
                     [layer.table])
         assert cur.fetchone()[0] == 1
