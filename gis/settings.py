@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.gis",
     "gis.apps.GisConfig",
+    "gis.geocoding.apps.GeocodingConfig",
     "layers",
     "importers",
     "tiles",

@@ -1,0 +1,140 @@
+"""Address search: what an operator types, in whatever form, to the building meant.
+
+Normalisation is the SQL functions in sql.py, so the index and the query can never
+disagree. The query is split into a street part and a house number; streets are
+matched by trigram similarity over every name variant (current, Kazakh, former),
+landmarks (named buildings, bus stops) by their names.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+
+from django.db import connection
+
+from gis.errors import QalaError
+
+MAX_QUERY = 200
+HOUSE = re.compile(
+    r"(?:^|\s|,)(?:д\.?|дом)?\s*(\d{1,4}\s*[а-яёәіa-z]?(?:\s*/\s*\d{1,4})?(?:\s*(?:корпус|корп\.?|кор\.?|к\.?)\s*\d{1,3})?)"
+    r"\s*[а-яёa-z]?\s*$",
+    re.IGNORECASE,
+)
+
+HOUSE_FIRST = re.compile(r"^\s*(\d{1,4}\s*[а-яёa-z]?(?:/\d{1,4})?)[\s,]+(\D.*)$", re.IGNORECASE)
+
+
+class BadQuery(QalaError):
+    code = "bad-query"
+
+
+@dataclass
+class Hit:
+    kind: str  # address, landmark, bus_stop
+    score: float
+    label: str
+    lon: float
+    lat: float
+    building_id: int | None = None
+    yard_id: int | None = None
+    street: str = ""
+    house_number: str = ""
+    matched: str = ""
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def split_query(q: str) -> tuple[str, str]:
+    """'ул. Жамбыла, д. 15 корп 2' -> ('ул. Жамбыла', '15 корп 2'); the last number is the house."""
+    m = HOUSE.search(q)
+    if not m:
+        first = HOUSE_FIRST.match(q)
+        if first:  # the number first: "15 Жамбыла"
+            return first.group(2).strip(" ,"), first.group(1)
+        return q.strip(), ""
+    street = q[: m.start(1)].strip(" ,")
+    street = re.sub(r"(?:^|\s|,)(?:д\.?|дом)\s*$", "", street, flags=re.IGNORECASE).strip(" ,")
+    if not street:  # a number alone
+        return "", m.group(1)
+    return street, m.group(1)
+
+
+ADDRESS_SQL = """
+WITH q AS (SELECT qala_norm_street(%(street)s) AS s, qala_norm_house(%(house)s) AS h,
+                  qala_house_base(%(house)s) AS base),
+candidate AS (
+    SELECT v.street_key,
+           max(greatest(similarity(v.norm, q.s), word_similarity(q.s, v.norm) * 0.95)) AS sim,
+           (array_agg(v.variant || ' (' || v.kind || ')'
+                      ORDER BY greatest(similarity(v.norm, q.s), word_similarity(q.s, v.norm)) DESC))[1] AS matched
+    FROM geocoding_street_variant v, q
+    WHERE q.s <> '' AND (v.norm %% q.s OR q.s <%% v.norm)
+    GROUP BY v.street_key
+    ORDER BY sim DESC
+    LIMIT 8
+)
+SELECT b.id, b.street, b.house_number, b.name, b.yard_id, c.matched,
+       c.sim + CASE WHEN qala_norm_house(b.house_number) = q.h THEN 1.0
+                    WHEN q.h LIKE q.base || '%%' AND qala_norm_house(b.house_number) = q.base THEN 0.6
+                    ELSE 0.4 END AS score,
+       ST_X(p.pt), ST_Y(p.pt)
+FROM candidate c
+JOIN layers_building b ON qala_norm_street(b.street) = c.street_key
+CROSS JOIN q
+CROSS JOIN LATERAL (SELECT ST_PointOnSurface(b.geom) AS pt) p
+WHERE qala_house_base(b.house_number) = q.base
+ORDER BY score DESC, b.id
+LIMIT %(limit)s
+"""
+
+LANDMARK_SQL = """
+WITH q AS (SELECT qala_norm_street(%(q)s) AS s)
+(SELECT 'landmark', b.id, b.yard_id, b.name, b.street, b.house_number,
+        greatest(similarity(qala_norm_street(b.name), q.s), word_similarity(q.s, qala_norm_street(b.name))) AS sim,
+        ST_X(ST_PointOnSurface(b.geom)), ST_Y(ST_PointOnSurface(b.geom))
+ FROM layers_building b, q
+ WHERE b.name <> '' AND q.s <> '' AND (qala_norm_street(b.name) %% q.s OR q.s <%% qala_norm_street(b.name))
+ ORDER BY sim DESC LIMIT %(limit)s)
+UNION ALL
+(SELECT 'bus_stop', NULL, NULL, s.name, '', '',
+        greatest(similarity(qala_norm_street(s.name), q.s), word_similarity(q.s, qala_norm_street(s.name))) AS sim,
+        ST_X(s.geom), ST_Y(s.geom)
+ FROM layers_busstop s, q
+ WHERE q.s <> '' AND (qala_norm_street(s.name) %% q.s OR q.s <%% qala_norm_street(s.name))
+ ORDER BY sim DESC LIMIT %(limit)s)
+"""
+
+
+def search(q: str, limit: int = 10) -> list[Hit]:
+    """Ranked buildings (and landmarks) for what the operator typed."""
+    if q is None or not q.strip():
+        raise BadQuery("The search query is empty: type a street and a house number, or a landmark.")
+    if len(q) > MAX_QUERY:
+        raise BadQuery(f"The search query is longer than {MAX_QUERY} characters.")
+    if not 1 <= limit <= 50:
+        raise BadQuery("limit must be between 1 and 50.")
+    q = q.strip()
+    street, house = split_query(q)
+    hits: list[Hit] = []
+    with connection.cursor() as cur:
+        cur.execute("SET LOCAL pg_trgm.similarity_threshold = 0.2; SET LOCAL pg_trgm.word_similarity_threshold = 0.45")
+        if house and street:
+            cur.execute(ADDRESS_SQL, {"street": street, "house": house, "limit": limit})
+            for bid, st, hn, name, yard, matched, score, lon, lat in cur.fetchall():
+                label = f"{st}, {hn}" + (f" ({name})" if name else "")
+                hits.append(Hit("address", round(score, 4), label, lon, lat, bid, yard, st, hn, matched))
+        cur.execute(LANDMARK_SQL, {"q": q, "limit": limit})
+        for kind, bid, yard, name, st, hn, sim, lon, lat in cur.fetchall():
+            # a landmark competes with addresses on similarity alone; an exact name match wins
+            score = sim * (2.0 if sim > 0.99 else 1.2)
+            label = name + (f" — {st}, {hn}" if st else "")
+            hits.append(Hit(kind, round(score, 4), label, lon, lat, bid, yard, st, hn, name))
+    hits.sort(key=lambda h: (-h.score, h.building_id or 0))
+    seen, unique = set(), []
+    for h in hits:
+        key = (h.kind == "bus_stop", h.building_id, h.label)
+        if key not in seen:
+            seen.add(key)
+            unique.append(h)
+    return unique[:limit]
