@@ -16,6 +16,8 @@ from django.utils import timezone
 from gis.errors import OutsideCity, QalaError
 from layers.base import NETWORK_KINDS
 
+# how far from a house a caller's point may be and still mean it (a street's width and a half)
+BUILDING_RADIUS_M = 100
 NETWORK_CATEGORIES = [kind for kind, _ in NETWORK_KINDS] + ["sewerage", "electricity", "lighting"]
 
 
@@ -63,7 +65,7 @@ def here(lon, lat, radius_m: float = 300, days: int = 90) -> dict:
                    b.yard_id, ST_Contains(b.geom, p.pt) AS inside, {DIST.format(g='b.geom')}
             FROM layers_building b, {POINT}
             WHERE {NEAR.format(g='b.geom')}
-            ORDER BY ST_Contains(b.geom, p.pt) DESC, b.geom <-> p.pt LIMIT 1""", {**params, "radius": 60})
+            ORDER BY ST_Contains(b.geom, p.pt) DESC, b.geom <-> p.pt LIMIT 1""", {**params, "radius": BUILDING_RADIUS_M})
         building = building[0] if building else None
         yard = _rows(cur, f"""
             SELECT y.id, y.name, y.area_m2, y.paving_state, y.last_works_on, y.last_works,

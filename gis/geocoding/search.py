@@ -15,6 +15,7 @@ from django.db import connection
 from gis.errors import QalaError
 
 MAX_QUERY = 200
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 HOUSE = re.compile(
     r"(?:^|\s|,)(?:д\.?|дом)?\s*(\d{1,4}\s*[а-яёәіa-z]?(?:\s*/\s*\d{1,4})?(?:\s*(?:корпус|корп\.?|кор\.?|к\.?)\s*\d{1,3})?)"
     r"\s*[а-яёa-z]?\s*$",
@@ -114,7 +115,9 @@ def search(q: str, limit: int = 10) -> list[Hit]:
         raise BadQuery(f"The search query is longer than {MAX_QUERY} characters.")
     if not 1 <= limit <= 50:
         raise BadQuery("limit must be between 1 and 50.")
-    q = q.strip()
+    q = CONTROL.sub(" ", q).strip()
+    if not q:
+        raise BadQuery("The search query is empty: type a street and a house number, or a landmark.")
     street, house = split_query(q)
     hits: list[Hit] = []
     with connection.cursor() as cur:
