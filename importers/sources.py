@@ -1,0 +1,189 @@
+"""Opening a user's file with GDAL (through pyogrio) and streaming it in batches.
+
+Knows the formats' quirks so the pipeline does not: zipped Shapefiles, CSV with
+WKT or lon/lat columns, KML, and OpenStreetMap extracts, whose tags GDAL's OSM
+driver leaves in an hstore-like `other_tags` column unless an osmconf says otherwise.
+"""
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyogrio
+from pyogrio.errors import DataLayerError, DataSourceError, FieldError, GeometryError
+from pyproj import CRS
+from pyproj.exceptions import CRSError
+
+from importers.errors import EmptyFile, UnknownCRS, UnreadableFile, WrongGeometryType
+
+GDAL_ERRORS = (DataSourceError, DataLayerError, FieldError, GeometryError, RuntimeError, OSError)
+CSV_OPTIONS = {
+    "X_POSSIBLE_NAMES": "lon,longitude,lng,x,Longitude,LON",
+    "Y_POSSIBLE_NAMES": "lat,latitude,y,Latitude,LAT",
+    "GEOM_POSSIBLE_NAMES": "wkt,geom,geometry,the_geom,WKT",
+    "KEEP_GEOM_COLUMNS": "NO",
+}
+READABLE_IN_ZIP = (".shp", ".geojson", ".json", ".gpkg", ".kml", ".csv", ".fgb")
+OSM_SUFFIXES = (".osm", ".pbf")
+# OSM driver layer for each geometry type, and the filter that picks a layer's features.
+OSM_LAYER = {"Point": "points", "LineString": "lines", "MultiLineString": "lines", "MultiPolygon": "multipolygons"}
+OSM_DEFAULTS = {
+    "buildings": ("multipolygons", "building IS NOT NULL"),
+    "playgrounds": ("multipolygons", "leisure IN ('playground', 'pitch')"),
+    "bus_routes": ("multilinestrings", "type = 'route' AND other_tags LIKE '%\"route\"=>\"bus\"%'"),
+    "bus_stops": ("points", "highway = 'bus_stop'"),
+    "cameras": ("points", "man_made = 'surveillance'"),
+    "streets": ("lines", "highway IS NOT NULL AND name IS NOT NULL"),
+}
+OSM_ELEMENT = {"points": "node", "lines": "way", "multilinestrings": "relation", "other_relations": "relation"}
+FAMILIES = {"Point": "Point", "MultiPoint": "Point", "LineString": "LineString",
+            "MultiLineString": "LineString", "Polygon": "Polygon", "MultiPolygon": "Polygon"}
+
+
+def geometry_family(name: str | None) -> str | None:
+    """'3D MultiPolygon' -> 'Polygon'; None for Unknown/GeometryCollection (checked per feature)."""
+    if not name:
+        return None
+    base = name.replace("3D ", "").replace(" Z", "").replace(" M", "").replace("ZM", "").strip()
+    return FAMILIES.get(base)
+
+
+@dataclass
+class Source:
+    path: str  # what GDAL opens (may be /vsizip/…)
+    name: str  # what the user gave, for messages
+    layer: str | None
+    driver: str
+    crs: CRS
+    geometry_type: str | None
+    columns: list[str]
+    features: int | None  # None when the driver cannot count without reading
+    options: dict = field(default_factory=dict)
+    where: str | None = None
+    osm: bool = False
+    geometry_column: str = "wkb_geometry"
+
+    def batches(self, batch_size: int) -> Iterator[pa.RecordBatch]:
+        """Arrow batches of at most batch_size features; GDAL errors become UnreadableFile."""
+        try:
+            with pyogrio.open_arrow(self.path, layer=self.layer, where=self.where, batch_size=batch_size,
+                                    use_pyarrow=True, **self.options) as (meta, reader):
+                self.geometry_column = meta.get("geometry_name") or "wkb_geometry"
+                for batch in reader:
+                    yield batch
+        except GDAL_ERRORS as exc:
+            raise UnreadableFile(f"{self.name} could not be read: {_gdal_message(exc)}") from None
+
+
+def _gdal_message(exc: Exception) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
+def gdal_path(path: Path) -> str:
+    """The path GDAL should open: archives and compressed files through its virtual file systems."""
+    suffix = path.suffix.lower()
+    if suffix == ".zip":
+        try:
+            with zipfile.ZipFile(path) as zf:
+                names = [n for n in zf.namelist() if n.lower().endswith(READABLE_IN_ZIP)]
+        except zipfile.BadZipFile:
+            raise UnreadableFile(f"{path.name} is not a valid zip archive") from None
+        if not names:
+            raise EmptyFile(f"{path.name} holds no readable file (looked for {', '.join(READABLE_IN_ZIP)})")
+        return f"/vsizip/{path.resolve()}/{names[0]}"
+    if suffix == ".gz":
+        return f"/vsigzip/{path.resolve()}"
+    return str(path)
+
+
+def open_source(path: str | Path, layer_id: str, target_type: str, *, source_layer: str | None = None,
+                where: str | None = None, srid: int | None = None) -> Source:
+    """Open the file, choose its layer, and settle its CRS; refuse it early if it cannot fit."""
+    path = Path(path)
+    if not path.is_file():
+        raise UnreadableFile(f"no such file: {path}")
+    if path.stat().st_size == 0:
+        raise EmptyFile(f"{path.name} is empty (0 bytes)")
+    gpath = gdal_path(path)
+    lowered = path.name.lower().removesuffix(".gz")
+    osm = lowered.endswith(OSM_SUFFIXES)
+    options = dict(CSV_OPTIONS) if lowered.endswith(".csv") else {}
+    try:
+        layers = pyogrio.list_layers(gpath)
+    except GDAL_ERRORS as exc:
+        raise UnreadableFile(f"{path.name} could not be opened: {_gdal_message(exc)}") from None
+    if len(layers) == 0:
+        raise EmptyFile(f"{path.name} holds no layers")
+    names = [str(n) for n, _ in layers]
+    if osm:
+        default_layer, default_where = OSM_DEFAULTS.get(layer_id, (OSM_LAYER.get(target_type), None))
+        source_layer = source_layer or default_layer
+        where = where if where is not None else default_where
+    if source_layer is None:
+        wanted = geometry_family(target_type)
+        source_layer = next((str(n) for n, t in layers if geometry_family(t) == wanted), names[0])
+    if source_layer not in names:
+        raise UnreadableFile(f"{path.name} has no layer {source_layer!r}; its layers: {', '.join(names)}")
+    try:
+        info = pyogrio.read_info(gpath, layer=source_layer, force_feature_count=not osm, **options)
+    except GDAL_ERRORS as exc:
+        raise UnreadableFile(f"{path.name} could not be read: {_gdal_message(exc)}") from None
+    features = info["features"] if info["features"] >= 0 else None
+    if features == 0:
+        raise EmptyFile(f"{path.name} contains no features")
+    family, wanted = geometry_family(info["geometry_type"]), geometry_family(target_type)
+    if info["geometry_type"] is None:
+        raise WrongGeometryType(f"{path.name} has no geometry; layer {layer_id!r} needs {target_type}")
+    if family is not None and family != wanted:
+        raise WrongGeometryType(f"{path.name} holds {info['geometry_type']} features; "
+                                f"layer {layer_id!r} needs {target_type}")
+    crs = resolve_crs(info["crs"], srid, driver=info["driver"], name=path.name)
+    return Source(path=gpath, name=path.name, layer=source_layer, driver=info["driver"], crs=crs,
+                  geometry_type=info["geometry_type"], columns=[str(c) for c in info["fields"]],
+                  features=features, options=options, where=where, osm=osm)
+
+
+def resolve_crs(declared: str | None, srid: int | None, *, driver: str, name: str) -> CRS:
+    """The source CRS: --srid wins, then the file's; a CSV without either is taken as lon/lat WGS84
+    (CSV carries no CRS, and the city-extent check catches a wrong guess row by row)."""
+    try:
+        if srid is not None:
+            crs = CRS.from_epsg(srid)
+        elif declared:
+            crs = CRS.from_user_input(declared)
+        elif driver == "CSV":
+            crs = CRS.from_epsg(4326)
+        else:
+            raise UnknownCRS(f"{name} does not say which coordinate reference system it uses; "
+                             "pass --srid (e.g. --srid 4326 for lon/lat, 32642 for UTM 42N)")
+    except CRSError:
+        which = f"EPSG:{srid}" if srid is not None else f"the file's CRS ({declared[:60]!r})"
+        raise UnknownCRS(f"{which} is not a coordinate reference system this server knows") from None
+    if crs.is_engineering or not (crs.is_geographic or crs.is_projected):
+        raise UnknownCRS(f"{name} uses a local CRS ({crs.name}) that cannot be placed on the earth; "
+                         "pass --srid with the real EPSG code")
+    return crs
+
+
+def osm_tag(other_tags: pa.Array, key: str) -> pa.Array:
+    """One tag's values out of GDAL's `other_tags` ("k"=>"v","k2"=>"v2"); null where absent."""
+    pattern = '"' + re.escape(key) + '"=>"(?P<v>(?:[^"\\\\]|\\\\.)*)"'
+    found = pc.extract_regex(pc.fill_null(other_tags.cast(pa.string()), ""), pattern=pattern)
+    values = pc.replace_substring(pc.struct_field(found, [0]), '\\"', '"')
+    return pc.if_else(pc.is_valid(found), values, pa.scalar(None, pa.string()))
+
+
+def osm_ids(batch: pa.RecordBatch, source_layer: str) -> pa.Array:
+    """'way/123', 'relation/45', 'node/6': the OSM element a feature came from."""
+    if source_layer == "multipolygons":
+        way = batch.column("osm_way_id").cast(pa.string())
+        rel = batch.column("osm_id").cast(pa.string())
+        return pc.coalesce(pc.binary_join_element_wise("way/", way, ""),
+                           pc.binary_join_element_wise("relation/", rel, ""))
+    element = OSM_ELEMENT.get(source_layer, "element")
+    return pc.binary_join_element_wise(f"{element}/", batch.column("osm_id").cast(pa.string()), "")
