@@ -25,9 +25,10 @@ LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
 $$;
 
 -- the house number without letter, fraction or block: "15а", "15/2", "15к2" -> "15"
+-- (qualified: pg_restore builds the indexes with an empty search_path)
 CREATE OR REPLACE FUNCTION qala_house_base(t text) RETURNS text
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
-  SELECT substring(qala_norm_house(t) from '^[0-9]+')
+  SELECT substring(public.qala_norm_house(t) from '^[0-9]+')
 $$;
 """
 
