@@ -55,6 +55,7 @@ PG_DB = env_str("QALA_PG_DB", "qala")
 DEBUG = env_bool("QALA_DEBUG", False)
 HOST = env_str("QALA_HOST", "127.0.0.1")
 PORT = env_int("QALA_PORT", 8000)
+WORKERS = env_int("QALA_WORKERS", 3)
 
 # The city served. Petropavl is the demo, not a special case: another city sets these.
 CITY_NAME = env_str("QALA_CITY_NAME", "Petropavl")

@@ -1,8 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from gis import health
+
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("health", health.health, name="health"),
+    path("ready", health.ready, name="ready"),
     path("api/", include("gis.geocoding.urls")),
     path("", include("web.urls")),
 ]

@@ -8,7 +8,7 @@ from gis import config
 
 
 class Command(BaseCommand):
-    help = "Migrate, load the demo city if it is not loaded yet, and serve on 127.0.0.1:8000."
+    help = "Migrate, load the demo city if it is not loaded yet, and serve on 127.0.0.1:8000 (gunicorn)."
 
     def add_arguments(self, parser):
         parser.add_argument("addrport", nargs="?", default=f"{config.HOST}:{config.PORT}")
@@ -22,7 +22,7 @@ class Command(BaseCommand):
             call_command("demo_data")
         if not config.DATABASE_URL:
             self._ensure_admin()
-        call_command("runserver", addrport, use_reloader=False)
+        call_command("serve", bind=addrport)
 
     def _ensure_admin(self):
         """The embedded default gets one admin account; its password is kept under var/."""
