@@ -104,7 +104,9 @@ def convert(field: models.Field, values: pd.Series, *, multiply: float | None = 
         if kind == "DateField":
             return pa.array(parsed.dt.date.where(~bad, None), type=pa.date32(), from_pandas=True), reasons
         if parsed.dt.tz is None:
-            parsed = parsed.dt.tz_localize(settings.TIME_ZONE, ambiguous="NaT", nonexistent="shift_forward")
+            # a local time that happened twice (clocks turned back) is taken as its first occurrence
+            parsed = parsed.dt.tz_localize(settings.TIME_ZONE, ambiguous=np.ones(len(parsed), dtype=bool),
+                                           nonexistent="shift_forward")
         return pa.array(parsed.dt.tz_convert("UTC"), type=pa.timestamp("us", tz="UTC"), from_pandas=True), reasons
     if kind == "BooleanField":
         text = values.astype("string").str.lower()

@@ -80,11 +80,14 @@ def run_import(path: str | Path, options: ImportOptions, *, using: str = "defaul
             plan = sql.Plan(layer, mapping, connection)
             raw.execute(sql.DROP_TEMP)  # a test's outer transaction may still hold the last import's
             raw.execute(plan.create_staging())
+            mark = time.monotonic()
             report.read = _stage(raw, plan, source, mapping, options)
+            report.timings["read and stage"], mark = time.monotonic() - mark, time.monotonic()
             if report.read == 0:
                 raise EmptyFile(f"{source.name} contains no features"
                                 + (f" matching {source.where!r}" if source.where else ""))
             raw.execute(*plan.check(_city_extent(raw)))
+            report.timings["check"], mark = time.monotonic() - mark, time.monotonic()
             raw.execute(plan.counts())
             report.rejected, report.repaired = raw.fetchone()
             _write_report(raw, plan, report)
@@ -99,6 +102,7 @@ def run_import(path: str | Path, options: ImportOptions, *, using: str = "defaul
             if options.replace:
                 raw.execute(plan.delete_missing())
                 report.deleted = raw.rowcount
+            report.timings["merge"] = time.monotonic() - mark
             report.unchanged = report.read - report.rejected - report.inserted - report.updated
             raw.execute(sql.DROP_TEMP)
             if options.dry_run:

@@ -25,6 +25,7 @@ class ImportReport:
     seconds: float = 0.0
     report_path: str | None = None
     issues: list[tuple] = field(default_factory=list)  # the first few (row, key, action, reason)
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per phase
 
     @property
     def rows_per_second(self) -> float:
