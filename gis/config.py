@@ -48,6 +48,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("QALA_VAR_DIR", str(BASE_DIR / "var"))).resolve()
 
 DATABASE_URL = env_str("DATABASE_URL", "")
+# a PostgreSQL streaming replica for read-only traffic (tiles, OGC reads, search)
+REPLICA_URL = env_str("QALA_REPLICA_URL", "")
 PG_PORT = env_int("QALA_PG_PORT", 54329)
 PG_USER = env_str("QALA_PG_USER", "qala")
 PG_DB = env_str("QALA_PG_DB", "qala")

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "gis.replicas.ReadOnlyRequestMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -89,6 +90,13 @@ else:
 # Parallel test runs (several checkouts on one cluster) each set their own test database.
 _db["TEST"] = {"NAME": config.env_str("QALA_TEST_DB_NAME", f"test_{_db['NAME']}")}
 DATABASES = {"default": _db}
+if config.REPLICA_URL:
+    _replica = dj_database_url.parse(config.REPLICA_URL, conn_max_age=60)
+    _replica["ENGINE"] = "django.contrib.gis.db.backends.postgis"
+    _replica["TEST"] = {"MIRROR": "default"}
+    DATABASES["replica"] = _replica
+DATABASE_ROUTERS = ["gis.replicas.ReplicaRouter"]
+QALA_REPLICA_READ_PREFIXES = ["/tiles/", "/ogc/", "/api/search", "/api/here", "/open311/v2/services"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -10,10 +10,10 @@ from __future__ import annotations
 import math
 from datetime import timedelta
 
-from django.db import connection
 from django.utils import timezone
 
 from gis.errors import OutsideCity, QalaError
+from gis.replicas import reading_connection
 from layers.base import NETWORK_KINDS
 
 # how far from a house a caller's point may be and still mean it (a street's width and a half)
@@ -55,7 +55,7 @@ def here(lon, lat, radius_m: float = 300, days: int = 90) -> dict:
     params = {"lon": lon, "lat": lat, "radius": radius_m,
               "deg": radius_m / 111_320 / max(math.cos(math.radians(lat)), 0.01) * 1.05,
               "since": timezone.now() - timedelta(days=days), "today": timezone.localdate()}
-    with connection.cursor() as cur:
+    with reading_connection().cursor() as cur:
         cur.execute(f"SELECT ST_CoveredBy(p.pt, c.extent), c.name FROM qala_city c, {POINT}", params)
         inside, city = cur.fetchone() or (True, "")
         if not inside:

@@ -10,9 +10,11 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass
 
-from django.db import connection
+from django.db import transaction
+
 
 from gis.errors import QalaError
+from gis.replicas import reading_connection
 
 MAX_QUERY = 200
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -120,7 +122,9 @@ def search(q: str, limit: int = 10) -> list[Hit]:
         raise BadQuery("The search query is empty: type a street and a house number, or a landmark.")
     street, house = split_query(q)
     hits: list[Hit] = []
-    with connection.cursor() as cur:
+    conn = reading_connection()
+    # SET LOCAL lasts only inside a transaction: without one the thresholds would silently not apply
+    with transaction.atomic(using=conn.alias), conn.cursor() as cur:
         cur.execute("SET LOCAL pg_trgm.similarity_threshold = 0.2; SET LOCAL pg_trgm.word_similarity_threshold = 0.45")
         if house and street:
             cur.execute(ADDRESS_SQL, {"street": street, "house": house, "limit": limit})

@@ -186,3 +186,13 @@ def test_renames_load_from_csv_all_or_nothing(quarter, tmp_path):
     with pytest.raises(CommandError, match="line 3: renamed_on '30.08.1995'"):
         call_command("import_renames", str(bad))
     assert StreetRename.objects.count() == 1
+
+
+@pytest.fixture
+def quarter_committed(transactional_db):
+    return quarter.__wrapped__(transactional_db)
+
+
+def test_soviet_spelling_is_found_outside_a_test_transaction(quarter_committed):
+    """'Джамбула' scores 0.21 against 'жамбыла': found only if our lower thresholds apply in autocommit."""
+    assert top("Джамбула 15").building_id == quarter_committed["15"].id
