@@ -163,7 +163,7 @@ def build_mapping(layer: Layer, columns: list[str], *, mapping_file: MappingFile
     for name, candidates in defaults.items():
         if name in sources:
             continue
-        if osm and name == "source_id":
+        if name == "source_id" and (osm or {"osm_id", "osm_way_id"} <= present):  # GDAL's OSM layers
             sources[name] = FieldSource(name, osm_id=True)
             continue
         found = next((c for c in candidates if c in present), None) or \

@@ -28,7 +28,7 @@ from tqdm import tqdm
 
 from importers import sql
 from importers.convert import convert
-from importers.errors import EmptyFile, FeaturesRejected, ReplaceRefused
+from importers.errors import EmptyFile, FeaturesRejected, ReplaceRefused, UnreadableFile
 from importers.mapping import Mapping, build_mapping, read_mapping_file
 from importers.report import REPORT_COLUMNS, ImportReport
 from importers.sources import Source, open_source, osm_ids, osm_tag
@@ -142,6 +142,8 @@ def _stage(cursor, plan: "sql.Plan", source: Source, mapping: Mapping, options: 
             cursor.copy_expert(copy, buf)
             total += batch.num_rows
             bar.update(batch.num_rows)
+    if source.features is not None and source.where is None and total != source.features:
+        raise UnreadableFile(f"{source.name} could be read only in part ({total} of {source.features} features)")
     return total
 
 

@@ -34,7 +34,7 @@ OSM_SUFFIXES = (".osm", ".pbf")
 OSM_LAYER = {"Point": "points", "LineString": "lines", "MultiLineString": "lines", "MultiPolygon": "multipolygons"}
 OSM_DEFAULTS = {
     "buildings": ("multipolygons", "building IS NOT NULL"),
-    "playgrounds": ("multipolygons", "leisure IN ('playground', 'pitch')"),
+    "playgrounds": ("multipolygons", "leisure = 'playground'"),
     "bus_routes": ("multilinestrings", "type = 'route' AND other_tags LIKE '%\"route\"=>\"bus\"%'"),
     "bus_stops": ("points", "highway = 'bus_stop'"),
     "cameras": ("points", "man_made = 'surveillance'"),
@@ -113,6 +113,9 @@ def open_source(path: str | Path, layer_id: str, target_type: str, *, source_lay
     lowered = path.name.lower().removesuffix(".gz")
     osm = lowered.endswith(OSM_SUFFIXES)
     options = dict(CSV_OPTIONS) if lowered.endswith(".csv") else {}
+    if osm:
+        # real extracts list nodes out of id order; GDAL's fast index then stops early, silently
+        pyogrio.set_gdal_config_options({"OSM_USE_CUSTOM_INDEXING": "NO"})
     try:
         layers = pyogrio.list_layers(gpath)
     except GDAL_ERRORS as exc:

@@ -143,3 +143,31 @@ def test_export_then_import_changes_nothing(load, tmp_path, fmt):
     report = load(out, "repair_works")
     assert (report.read, report.unchanged, report.inserted, report.updated) == (2, 2, 0, 0)
     assert stored("repair_works", "title", "kind", "starts_on", "ends_on", precision=15) == before
+
+
+def test_osm_nodes_out_of_id_order_are_all_read(load, data_dir, city, tmp_path):
+    """Real extracts list nodes out of id order; GDAL's default OSM index then stopped early, silently."""
+    import xml.etree.ElementTree as ET
+
+    root = ET.parse(data_dir / "butyrsky_buildings.osm").getroot()
+    nodes = [el for el in root if el.tag == "node"]
+    for el in nodes:
+        root.remove(el)
+    for i, el in enumerate(reversed(nodes)):
+        root.insert(i, el)
+    ET.ElementTree(root).write(tmp_path / "shuffled.osm", encoding="UTF-8", xml_declaration=True)
+    city(BUTYRSKY_BBOX)
+    report = load(tmp_path / "shuffled.osm", "buildings")
+    assert (report.read, report.inserted) == (30, 30)
+
+
+def test_geopackage_made_by_gdal_osm_driver_keys_by_osm_element(load, tmp_path):
+    gdf = gpd.GeoDataFrame({"osm_id": [None, "77"], "osm_way_id": ["501", None], "addr_street": ["Абая", "Мира"],
+                            "building_levels": ["9", "2"]},
+                           geometry=[Polygon([(69.1, 54.86), (69.101, 54.86), (69.101, 54.861)]),
+                                     Polygon([(69.2, 54.86), (69.201, 54.86), (69.201, 54.861)])], crs=4326)
+    gdf.to_file(tmp_path / "osm.gpkg", layer="multipolygons")
+    load(tmp_path / "osm.gpkg", "buildings")
+    assert stored("buildings", "street", "floors", key="source_id") == [
+        ("relation/77", "Мира", 2, "MULTIPOLYGON(((69.2 54.86,69.201 54.86,69.201 54.861,69.2 54.86)))"),
+        ("way/501", "Абая", 9, "MULTIPOLYGON(((69.1 54.86,69.101 54.86,69.101 54.861,69.1 54.86)))")]
