@@ -6,6 +6,7 @@ driver leaves in an hstore-like `other_tags` column unless an osmconf says other
 """
 from __future__ import annotations
 
+import csv
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -113,6 +114,8 @@ def open_source(path: str | Path, layer_id: str, target_type: str, *, source_lay
     lowered = path.name.lower().removesuffix(".gz")
     osm = lowered.endswith(OSM_SUFFIXES)
     options = dict(CSV_OPTIONS) if lowered.endswith(".csv") else {}
+    if lowered.endswith(".csv") and gpath == str(path):
+        check_csv_quotes(path)
     if osm:
         # real extracts list nodes out of id order; GDAL's fast index then stops early, silently
         pyogrio.set_gdal_config_options({"OSM_USE_CUSTOM_INDEXING": "NO"})
@@ -149,6 +152,27 @@ def open_source(path: str | Path, layer_id: str, target_type: str, *, source_lay
     return Source(path=gpath, name=path.name, layer=source_layer, driver=info["driver"], crs=crs,
                   geometry_type=info["geometry_type"], columns=[str(c) for c in info["fields"]],
                   features=features, options=options, where=where, osm=osm)
+
+
+def check_csv_quotes(path: Path) -> None:
+    """A quoted field that is never closed makes GDAL drop every row after it without a word;
+    an odd number of quote characters gives it away (escaped quotes come in pairs)."""
+    quotes = 0
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 20):
+            quotes += chunk.count(b'"')
+    if quotes % 2 == 0:
+        return
+    start = 1
+    with open(path, newline="", encoding="utf-8", errors="replace") as f:
+        reader = csv.reader(f, strict=True)
+        try:
+            for _ in reader:
+                start = reader.line_num + 1
+        except csv.Error:
+            pass
+    raise UnreadableFile(f"{path.name}: the quoted field opened on line {start} is never closed; "
+                         "every row after it would be lost")
 
 
 def resolve_crs(declared: str | None, srid: int | None, *, driver: str, name: str) -> CRS:

@@ -93,6 +93,17 @@ def test_csv_with_a_broken_row(load, tmp_path):
     assert state("appeals") == []
 
 
+def test_csv_with_an_unclosed_quote_would_lose_the_rows_after_it(load, tmp_path):
+    path = tmp_path / "appeals.csv"
+    path.write_text("number,category,registered_at,lon,lat\n"
+                    '109-1,"heating, ""cold""",2026-01-05 10:00,69.15,54.87\n'
+                    '109-2,"water,2026-01-05 11:00,69.16,54.88\n'
+                    "109-3,roads,2026-01-06 09:30,69.17,54.86\n", encoding="utf-8")
+    with pytest.raises(UnreadableFile, match="the quoted field opened on line 3 is never closed"):
+        load(path, "appeals")
+    assert state("appeals") == []
+
+
 def test_mapping_to_a_field_that_does_not_exist(load, tmp_path, houses):
     mapping = tmp_path / "m.yml"
     mapping.write_text("fields:\n  storeys: levels\n")
