@@ -11,9 +11,12 @@ layer's guard trigger still sees every written row.
 from __future__ import annotations
 
 import io
+import tempfile
 import time
-from dataclasses import dataclass
+import uuid
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Iterable
 
 import numpy as np
 import psycopg2
@@ -25,6 +28,8 @@ from django.conf import settings
 from django.db import DataError, IntegrityError, connections, transaction
 from pyproj import Transformer
 from tqdm import tqdm
+
+from gis import config
 
 from importers import sql
 from importers.convert import convert
@@ -113,6 +118,26 @@ def run_import(path: str | Path, options: ImportOptions, *, using: str = "defaul
     except (psycopg2.IntegrityError, psycopg2.DataError, IntegrityError, DataError) as exc:
         raise sql.refusal(exc, layer.id) from None
     report.seconds = time.monotonic() - started
+    return report
+
+
+def import_upload(chunks: Iterable[bytes], filename: str, options: ImportOptions, *,
+                  report_dir: str | Path | None = None) -> ImportReport:
+    """The upload page's entry to the same pipeline: the uploaded bytes (e.g. UploadedFile.chunks())
+    go to a private temporary file named only by the client's suffix; the report CSV is kept
+    under var/import-reports/ (or report_dir) for the editor to download."""
+    suffix = "".join(s for s in Path(filename).suffixes[-2:] if s[1:].isalnum()).lower()
+    report_dir = Path(report_dir or config.VAR_DIR / "import-reports")
+    report_dir.mkdir(parents=True, exist_ok=True)
+    if options.report is None:
+        options = replace(options, report=str(report_dir / f"{uuid.uuid4().hex}{suffix}.report.csv"))
+    with tempfile.TemporaryDirectory(prefix="qala-upload-") as tmp:
+        path = Path(tmp) / f"upload{suffix}"
+        with open(path, "wb") as out:
+            for chunk in chunks:
+                out.write(chunk)
+        report = run_import(path, options)
+    report.source = Path(filename).name
     return report
 
 

@@ -1,5 +1,6 @@
 """Idempotent upsert by key, --replace, --dry-run, --skip-rejected, geometry type coercion."""
 import csv
+from pathlib import Path
 
 import geopandas as gpd
 import pytest
@@ -125,3 +126,16 @@ def test_self_intersecting_polygon_is_made_valid_and_reported(load, tmp_path):
     # the bow tie split at its crossing into two triangles
     assert wkt == ("MULTIPOLYGON(((69.1 54.88,69.11 54.87,69.1 54.86,69.1 54.88)),"
                    "((69.12 54.86,69.11 54.87,69.12 54.88,69.12 54.86)))")
+
+
+def test_upload_runs_the_same_pipeline_and_keeps_the_report(tmp_path):
+    from importers.pipeline import ImportOptions, import_upload
+
+    data = (HEADER + ROWS[0] + "109-9,water,2026-01-05 11:00,54.88,69.16,swapped\n").encode()
+    report = import_upload([data[:40], data[40:]], "../../etc/Обращения.CSV",
+                           ImportOptions(layer="appeals", skip_rejected=True), report_dir=tmp_path)
+    assert (report.source, report.inserted, report.rejected) == ("Обращения.CSV", 1, 1)
+    assert stored("appeals") == [("109-1", "POINT(69.15 54.87)")]
+    assert Path(report.report_path).parent == tmp_path
+    assert "109-9,rejected,outside the city extent: longitude and latitude look swapped" in \
+        Path(report.report_path).read_text(encoding="utf-8")
