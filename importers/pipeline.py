@@ -92,6 +92,8 @@ def run_import(path: str | Path, options: ImportOptions, *, using: str = "defaul
                 raise EmptyFile(f"{source.name} contains no features"
                                 + (f" matching {source.where!r}" if source.where else ""))
             raw.execute(*plan.check(_city_extent(raw)))
+            for statement, params in plan.constraint_checks():
+                raw.execute(statement, params)
             report.timings["check"], mark = time.monotonic() - mark, time.monotonic()
             raw.execute(plan.counts())
             report.rejected, report.repaired = raw.fetchone()

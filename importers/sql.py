@@ -3,6 +3,9 @@ registry (never from the file); values travel as COPY data or query parameters."
 from __future__ import annotations
 
 from django.db import DatabaseError
+from django.db.models import CheckConstraint, F, Q
+from django.db.models.expressions import BaseExpression
+from django.db.models.sql import Query
 
 from importers.errors import ConstraintViolated, ReplaceRefused
 from importers.mapping import Mapping
@@ -116,6 +119,31 @@ class Plan:
         """
         return statement, [*extent, *params]
 
+    def constraint_checks(self) -> list[tuple[str, list]]:
+        """The model's CHECK constraints over mapped fields, run on the checked rows, so a row that
+        breaks one is rejected with its row number instead of failing the whole merge."""
+        table = q(self.layer.table)
+        plain = {n: f for n, f in self.fields.items() if not f.is_relation}
+        columns = ", ".join(f"{col(n)} AS {q(f.column)}" for n, f in plain.items())
+        out = []
+        for constraint in self.layer.model._meta.constraints:
+            if not isinstance(constraint, CheckConstraint):
+                continue
+            names = _q_fields(constraint.condition)
+            if not names or not names <= set(plain):
+                continue
+            query = Query(self.layer.model, alias_cols=True)
+            condition, params = query.build_where(constraint.condition).as_sql(
+                query.get_compiler(connection=self.connection), self.connection)
+            values = " || ', ' || ".join(
+                f"'{n}=' || coalesce({table}.{q(plain[n].column)}::text, 'empty')" for n in sorted(names))
+            out.append((
+                f"UPDATE qala_checked c SET _reason = %s || {values} "
+                f"FROM (SELECT _n, {columns} FROM qala_checked WHERE _reason IS NULL) AS {table} "
+                f"WHERE c._n = {table}._n AND ({condition}) IS FALSE",
+                [f"breaks the rule {constraint.name}: ", *params]))
+        return out
+
     def counts(self) -> str:
         return "SELECT count(_reason), count(_repaired) FILTER (WHERE _reason IS NULL) FROM qala_checked"
 
@@ -182,6 +210,25 @@ class Plan:
         key_column = q(self.mapping.model_field(self.key).column)
         return (f"DELETE FROM {self.table} t WHERE t.{key_column} IS NULL OR NOT EXISTS "
                 f"(SELECT 1 FROM qala_checked c WHERE c.{col(self.key)} = t.{key_column})")
+
+
+def _q_fields(node: Q) -> set[str] | None:
+    """Field names a constraint's condition reads; None if it uses expressions we cannot place."""
+    out: set[str] = set()
+    for child in node.children:
+        if isinstance(child, Q):
+            inner = _q_fields(child)
+            if inner is None:
+                return None
+            out |= inner
+            continue
+        lookup, value = child
+        out.add(lookup.split("__")[0])
+        if isinstance(value, F):
+            out.add(value.name.split("__")[0])
+        elif isinstance(value, BaseExpression):
+            return None
+    return out
 
 
 def refusal(exc: DatabaseError, layer_id: str) -> Exception:

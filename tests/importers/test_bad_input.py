@@ -133,8 +133,35 @@ def test_required_field_without_a_column(load, tmp_path):
         load(path, "appeals")
 
 
-def test_database_constraint_refusal_rolls_everything_back(load, tmp_path, houses):
+def test_a_row_breaking_a_model_rule_is_rejected_with_its_row(load, tmp_path, houses):
     path = houses_file(tmp_path, floors=[200])  # building_floors_range: 1..150
-    with pytest.raises(ConstraintViolated, match="building_floors_range"):
+    with pytest.raises(FeaturesRejected, match="row 1: breaks the rule building_floors_range: floors=200"):
         load(path, "buildings")
+    assert state("buildings") == houses
+
+
+def test_closed_before_registered_is_rejected(load, tmp_path):
+    path = tmp_path / "appeals.csv"
+    path.write_text("number,category,registered_at,closed_at,lon,lat\n"
+                    "109-1,heating,2026-01-05 10:00,2026-01-06 10:00,69.15,54.87\n"
+                    "109-2,heating,2026-01-05 10:00,2026-01-04 10:00,69.15,54.87\n", encoding="utf-8")
+    report = load(path, "appeals", skip_rejected=True)
+    assert report.issues == [(2, "109-2", "rejected", "breaks the rule appeal_closed_after_registered: "
+                                                      "closed_at=2026-01-04 05:00:00+00, registered_at=2026-01-05 05:00:00+00")]  # Almaty is UTC+5
+
+
+def test_database_refusal_rolls_everything_back(load, tmp_path, houses):
+    """A rule only the database knows (here the guard, after the city shrank under our check) still
+    stops the whole import with a clear error."""
+    from django.db import connection
+
+    with connection.cursor() as cur:  # the guard now refuses every geometry
+        cur.execute("CREATE OR REPLACE FUNCTION pg_temp.never() RETURNS trigger LANGUAGE plpgsql AS "
+                    "$$ BEGIN RAISE EXCEPTION 'not today' USING ERRCODE = 'check_violation'; END $$")
+        cur.execute('CREATE TRIGGER zz_never BEFORE INSERT ON layers_building FOR EACH ROW '
+                    'EXECUTE FUNCTION pg_temp.never()')
+    with pytest.raises(ConstraintViolated, match="the database refused a feature: not today; nothing was written"):
+        load(houses_file(tmp_path), "buildings")
+    with connection.cursor() as cur:
+        cur.execute("DROP TRIGGER zz_never ON layers_building")
     assert state("buildings") == houses
