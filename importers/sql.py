@@ -54,8 +54,8 @@ class Plan:
             return (f"CASE WHEN GeometryType(a.v) IN ('{up}', '{mup}') THEN ST_Multi(a.v) "
                     f"WHEN GeometryType(a.v) = 'GEOMETRYCOLLECTION' AND NOT ST_IsEmpty(ST_CollectionExtract(a.v, {d})) "
                     f"THEN ST_Multi(ST_CollectionExtract(a.v, {d})) END")
-        merge = (f"WHEN GeometryType(a.v) = 'MULTILINESTRING' AND GeometryType(ST_LineMerge(a.v)) = 'LINESTRING' "
-                 f"THEN ST_LineMerge(a.v) " if single == "LineString" else "")
+        merge = ("WHEN GeometryType(a.v) = 'MULTILINESTRING' AND GeometryType(ST_LineMerge(a.v)) = 'LINESTRING' "
+                 "THEN ST_LineMerge(a.v) " if single == "LineString" else "")
         return (f"CASE WHEN GeometryType(a.v) = '{up}' THEN a.v "
                 f"WHEN GeometryType(a.v) = '{mup}' AND ST_NumGeometries(a.v) = 1 THEN ST_GeometryN(a.v, 1) "
                 + merge +

@@ -1,11 +1,9 @@
 """One real file per format, imported into its layer, the stored WKT read back."""
 import datetime as dt
 import zipfile
-from pathlib import Path
 
 import geopandas as gpd
 import pytest
-import shapely
 from shapely.geometry import Point, Polygon
 
 from tests.importers.conftest import stored

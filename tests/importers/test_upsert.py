@@ -4,7 +4,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import pytest
-from shapely.geometry import LineString, MultiLineString, MultiPolygon, Point, Polygon
+from shapely.geometry import MultiLineString, Point, Polygon
 
 from importers.errors import BadKey, ReplaceRefused
 from tests.importers.conftest import state, stored
