@@ -122,7 +122,8 @@ def open_source(path: str | Path, layer_id: str, target_type: str, *, source_lay
     try:
         layers = pyogrio.list_layers(gpath)
     except GDAL_ERRORS as exc:
-        raise UnreadableFile(f"{path.name} could not be opened: {_gdal_message(exc)}") from None
+        raise UnreadableFile(f"{path.name} could not be opened: it is damaged, truncated or not a format "
+                             f"GDAL reads ({_gdal_message(exc)[:120]})") from None
     if len(layers) == 0:
         raise EmptyFile(f"{path.name} holds no layers")
     names = [str(n) for n, _ in layers]

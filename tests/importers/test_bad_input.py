@@ -77,7 +77,7 @@ def test_truncated_geopackage(load, tmp_path, houses):
     path = houses_file(tmp_path, name="whole.gpkg")
     data = path.read_bytes()
     (tmp_path / "cut.gpkg").write_bytes(data[: len(data) // 3])
-    with pytest.raises(UnreadableFile, match="cut.gpkg could not be"):
+    with pytest.raises(UnreadableFile, match="cut.gpkg could not be opened: it is damaged, truncated"):
         load(tmp_path / "cut.gpkg", "buildings")
     assert state("buildings") == houses
 

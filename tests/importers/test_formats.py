@@ -79,6 +79,17 @@ def test_geopackage_in_utm_is_reprojected_to_wgs84(load, tmp_path):
          "MULTIPOLYGON(((69.15 54.87,69.1505 54.87,69.1505 54.8703,69.15 54.8703,69.15 54.87)))")]
 
 
+@pytest.mark.filterwarnings("ignore:'crs' was not provided")
+def test_srid_names_the_crs_a_file_does_not_give(load, tmp_path):
+    """UTM 42N coordinates of (69.15 E, 54.87 N) in a Shapefile without .prj."""
+    from pyproj import Transformer
+
+    x, y = Transformer.from_crs(4326, 32642, always_xy=True).transform(69.15, 54.87)
+    gpd.GeoDataFrame({"source_id": ["cam-1"]}, geometry=[Point(x, y)]).to_file(tmp_path / "cams.shp")
+    load(tmp_path / "cams.shp", "cameras", srid=32642)
+    assert stored("cameras", key="source_id", precision=6) == [("cam-1", "POINT(69.15 54.87)")]
+
+
 def test_zipped_shapefile_of_wells(load, tmp_path):
     gdf = gpd.GeoDataFrame({"id": [7, 8], "kind": ["heating", "water"], "depth": [2.5, 3.25]},
                            geometry=[Point(69.14, 54.86), Point(69.141, 54.861)], crs=4326)

@@ -6,6 +6,8 @@ from importers.export import FORMATS, export_layer
 
 
 class Command(BaseCommand):
+    # a data command: it needs the layers and the database, not the URL and admin checks
+    requires_system_checks = []
     help = "Export a layer to GeoJSON, GeoPackage or CSV (geometry as WKT)."
 
     def add_arguments(self, parser):

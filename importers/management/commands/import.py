@@ -6,6 +6,8 @@ from importers.pipeline import ImportOptions, run_import
 
 
 class Command(BaseCommand):
+    # a data command: it needs the layers and the database, not the URL and admin checks
+    requires_system_checks = []
     help = "Import a GeoJSON, GeoPackage, zipped Shapefile, CSV, KML or OSM file into a layer, all or nothing."
 
     def add_arguments(self, parser):
