@@ -66,3 +66,9 @@ CITY_BBOX = env_floats("QALA_CITY_BBOX", (68.95, 54.78, 69.40, 54.97))
 # projected CRS for metric work (areas, distances, buffers): UTM 42N for Petropavl
 CITY_METRIC_SRID = env_int("QALA_CITY_METRIC_SRID", 32642)
 CITY_CENTER = env_floats("QALA_CITY_CENTER", (69.15, 54.87))
+
+# Tiles: on-disk cache folder, in-process cache size, deepest zoom served.
+TILE_CACHE_DIR = Path(env_str("QALA_TILE_CACHE_DIR", str(VAR_DIR / "tiles"))).resolve()
+TILE_DISK_CACHE = env_bool("QALA_TILE_DISK_CACHE", True)
+TILE_MEMORY_MB = env_int("QALA_TILE_MEMORY_MB", 256)
+TILE_MAX_ZOOM = env_int("QALA_TILE_MAX_ZOOM", 22)

@@ -139,3 +139,11 @@ LOGGING = {
 # Debian 12 ships GDAL 3.6; GeoDjango's GDAL only reads SRIDs we choose. User files are
 # read through pyogrio's own, newer GDAL, which is where that protection matters.
 SILENCED_SYSTEM_CHECKS = ["gis.W001"]
+
+# Vector and raster tiles (tiles/): caches and the zoom range served.
+QALA_TILES = {
+    "cache_dir": config.TILE_CACHE_DIR,
+    "disk_cache": config.TILE_DISK_CACHE,
+    "memory_mb": config.TILE_MEMORY_MB,
+    "max_zoom": config.TILE_MAX_ZOOM,
+}

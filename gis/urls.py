@@ -8,5 +8,6 @@ urlpatterns = [
     path("health", health.health, name="health"),
     path("ready", health.ready, name="ready"),
     path("api/", include("gis.geocoding.urls")),
+    path("tiles/", include("tiles.urls")),
     path("", include("web.urls")),
 ]

@@ -1,0 +1,221 @@
+"""Tile cache: an in-process LRU in front of an on-disk store, both dropped exactly where the
+change log says a feature changed.
+
+Every lookup first reads the change log (one indexed query that returns nothing most of the
+time), so a tile edited a moment ago is never served from either tier. Tiles are kept
+gzipped; the ETag is a hash of those bytes.
+"""
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import os
+import shutil
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+
+from layers.registry import registry
+from tiles import grid
+from tiles.changes import Change, ChangeReader
+from tiles.sources import BASEMAP
+
+BULK = 500  # more changes than this to one table in one read: drop their common extent
+SCAN_ABOVE = 64  # a tile range larger than this is matched against the cached keys instead
+
+
+@dataclass(frozen=True)
+class Tile:
+    gz: bytes  # gzip of the MVT, or b"" for an empty tile
+    etag: str
+    source: str = "miss"  # memory, disk or miss
+
+    @property
+    def data(self) -> bytes:
+        return gzip.decompress(self.gz) if self.gz else b""
+
+
+def pack(data: bytes) -> tuple[bytes, str]:
+    gz = gzip.compress(data, compresslevel=6, mtime=0) if data else b""
+    return gz, pack_etag(gz)
+
+
+def sources_of(table: str) -> list[str]:
+    names = [layer.id for layer in registry if layer.table == table]
+    if any(registry.get(b).table == table for b in BASEMAP):
+        names.append("basemap")
+    return names
+
+
+class TileCache:
+    def __init__(self, directory: Path | None, memory_bytes: int):
+        self.directory = directory
+        self.memory_bytes = memory_bytes
+        self.used = 0
+        self.generation = 0  # bumped by every invalidation; a render older than it is not stored
+        self.lru: OrderedDict[tuple, bytes] = OrderedDict()
+        self.lock = threading.RLock()
+        self.reader = ChangeReader()
+        self.cursor_file = directory / "cursor" if directory else None
+
+    # change log ---------------------------------------------------------------
+    def sync(self) -> int:
+        """Apply every change committed since the last call; returns how many were read."""
+        with self.lock:
+            if self.reader.cursor is None:
+                self._start()
+            changes = self.reader.read()
+            if changes:
+                self.generation += 1
+                self.invalidate(changes)
+                self._save_cursor()
+            return len(changes)
+
+    def _start(self) -> None:
+        saved = None
+        if self.cursor_file and self.cursor_file.exists():
+            saved = json.loads(self.cursor_file.read_text())
+        elif self.directory and self.directory.exists():
+            # tiles on disk but no record of what they have seen: they cannot be trusted
+            shutil.rmtree(self.directory)
+        if saved:
+            self.reader.start(saved["cursor"])
+            self.reader.seen = {int(k): v for k, v in saved["seen"].items()}
+        else:
+            self.reader.start()
+        self._save_cursor()
+
+    def _save_cursor(self) -> None:
+        if self.cursor_file:
+            self.cursor_file.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.cursor_file.with_suffix(f".{os.getpid()}")
+            tmp.write_text(json.dumps({"cursor": self.reader.cursor, "seen": self.reader.seen}))
+            tmp.replace(self.cursor_file)
+
+    def invalidate(self, changes: list[Change]) -> None:
+        by_table: dict[str, list] = {}
+        for ch in changes:
+            by_table.setdefault(ch.table, []).append(ch.box)
+        for table, boxes in by_table.items():
+            if None in boxes:
+                boxes = [None]
+            elif len(boxes) > BULK:
+                boxes = [(min(b[0] for b in boxes), min(b[1] for b in boxes),
+                          max(b[2] for b in boxes), max(b[3] for b in boxes))]
+            for source in sources_of(table):
+                for box in boxes:
+                    self.drop(source, box)
+
+    def drop(self, source: str, box: tuple | None) -> None:
+        """Forget every cached tile of source whose buffered envelope meets box (None: all)."""
+        for z in range(grid.max_zoom() + 1):
+            rng = None if box is None else grid.tile_range(z, box)
+            count = None if rng is None else (rng[2] - rng[0] + 1) * (rng[3] - rng[1] + 1)
+            if rng is not None and count <= SCAN_ABOVE:
+                for x in range(rng[0], rng[2] + 1):
+                    for y in range(rng[1], rng[3] + 1):
+                        self._forget((source, z, x, y))
+            else:
+                for key in [k for k in self.lru if k[0] == source and k[1] == z and inside(k, rng)]:
+                    self._forget(key)
+            if self.directory and (rng is None or count > SCAN_ABOVE):
+                self._drop_disk(source, z, rng)
+
+    def _forget(self, key: tuple) -> None:
+        gz = self.lru.pop(key, None)
+        if gz is not None:
+            self.used -= len(gz)
+        if self.directory:
+            try:
+                self.path(key).unlink()
+            except FileNotFoundError:
+                pass
+
+    def _drop_disk(self, source: str, z: int, rng) -> None:
+        zdir = self.directory / source / str(z)
+        if not zdir.is_dir():
+            return
+        for xdir in zdir.iterdir():
+            if rng is None or rng[0] <= int(xdir.name) <= rng[2]:
+                for f in xdir.iterdir():
+                    y = int(f.name.split(".")[0])
+                    if rng is None or rng[1] <= y <= rng[3]:
+                        f.unlink(missing_ok=True)
+
+    # tiles ----------------------------------------------------------------------
+    def path(self, key: tuple) -> Path:
+        source, z, x, y = key
+        return self.directory / source / str(z) / str(x) / f"{y}.mvt.gz"
+
+    def get(self, key: tuple) -> Tile | None:
+        with self.lock:
+            gz = self.lru.get(key)
+            if gz is not None:
+                self.lru.move_to_end(key)
+                return Tile(gz, pack_etag(gz), "memory")
+        if self.directory:
+            try:
+                gz = self.path(key).read_bytes()
+            except FileNotFoundError:
+                return None
+            with self.lock:
+                self._remember(key, gz)
+            return Tile(gz, pack_etag(gz), "disk")
+        return None
+
+    def put(self, key: tuple, gz: bytes, generation: int | None = None) -> None:
+        """Store a tile unless an invalidation ran since its render began (it may predate it)."""
+        with self.lock:
+            if generation is not None and generation != self.generation:
+                return
+            self._remember(key, gz)
+            if self.directory:
+                p = self.path(key)
+                p.parent.mkdir(parents=True, exist_ok=True)
+                tmp = p.with_suffix(f".{os.getpid()}.{threading.get_ident()}")
+                tmp.write_bytes(gz)
+                tmp.replace(p)
+
+    def _remember(self, key: tuple, gz: bytes) -> None:
+        old = self.lru.pop(key, None)
+        if old is not None:
+            self.used -= len(old)
+        self.lru[key] = gz
+        self.used += len(gz)
+        while self.used > self.memory_bytes and self.lru:
+            _, evicted = self.lru.popitem(last=False)
+            self.used -= len(evicted)
+
+
+def pack_etag(gz: bytes) -> str:
+    return '"' + hashlib.blake2b(gz, digest_size=10).hexdigest() + '"'
+
+
+def inside(key: tuple, rng) -> bool:
+    if rng is None:
+        return True
+    return rng[0] <= key[2] <= rng[2] and rng[1] <= key[3] <= rng[3]
+
+
+_cache: TileCache | None = None
+_cache_config: tuple | None = None
+
+
+def get_cache() -> TileCache:
+    """The process's cache, rebuilt when the tile settings change (tests point it elsewhere)."""
+    global _cache, _cache_config
+    conf = settings.QALA_TILES
+    key = (str(conf["cache_dir"]), conf["disk_cache"], conf["memory_mb"])
+    if _cache is None or _cache_config != key:
+        directory = Path(conf["cache_dir"]) if conf["disk_cache"] else None
+        _cache, _cache_config = TileCache(directory, conf["memory_mb"] * 1024 * 1024), key
+    return _cache
+
+
+def reset() -> None:
+    global _cache
+    _cache = None

@@ -1,0 +1,107 @@
+"""Change triggers on every registry table, installed from the registry after each migrate
+(like layers/guards.py), and the reader that tells the cache what changed.
+
+Statement-level triggers with transition tables log each touched row's old and new
+3857 bbox in one set-based INSERT, so a bulk import costs one extra insert per
+statement, not a trigger call per row.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db import connection, connections
+
+from layers.registry import registry
+
+LOG_FUNCTION = """
+CREATE OR REPLACE FUNCTION qala_tile_log() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'TRUNCATE' THEN
+        INSERT INTO qala_tile_change (table_name, xact, changed_at)
+        VALUES (TG_TABLE_NAME, pg_current_xact_id()::text::bigint, now());
+        RETURN NULL;
+    END IF;
+    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+        INSERT INTO qala_tile_change (table_name, x0, y0, x1, y1, xact, changed_at)
+        SELECT DISTINCT TG_TABLE_NAME, ST_XMin(g), ST_YMin(g), ST_XMax(g), ST_YMax(g),
+               pg_current_xact_id()::text::bigint, now()
+        FROM (SELECT geom_3857 AS g FROM new_rows) s WHERE g IS NOT NULL;
+    END IF;
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        INSERT INTO qala_tile_change (table_name, x0, y0, x1, y1, xact, changed_at)
+        SELECT DISTINCT TG_TABLE_NAME, ST_XMin(g), ST_YMin(g), ST_XMax(g), ST_YMax(g),
+               pg_current_xact_id()::text::bigint, now()
+        FROM (SELECT geom_3857 AS g FROM old_rows) s WHERE g IS NOT NULL;
+    END IF;
+    RETURN NULL;
+END $$;
+"""
+
+TRIGGERS = {
+    "ins": "AFTER INSERT ON {table} REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT",
+    "upd": "AFTER UPDATE ON {table} REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT",
+    "del": "AFTER DELETE ON {table} REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT",
+    "trunc": "AFTER TRUNCATE ON {table} FOR EACH STATEMENT",
+}
+
+
+def install(sender=None, using="default", **kwargs) -> None:
+    with connections[using].cursor() as cur:
+        cur.execute(LOG_FUNCTION)
+        for layer in registry:
+            table = '"' + layer.table + '"'
+            for suffix, when in TRIGGERS.items():
+                name = f'"qala_tiles_{suffix}_{layer.table}"'
+                cur.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
+                cur.execute(f"CREATE TRIGGER {name} {when.format(table=table)} EXECUTE FUNCTION qala_tile_log()")
+
+
+@dataclass(frozen=True)
+class Change:
+    table: str
+    box: tuple[float, float, float, float] | None  # None: the whole table
+
+
+READ = """
+SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS horizon,
+       c.id, c.table_name, c.x0, c.y0, c.x1, c.y1, c.xact
+FROM (SELECT 1) one
+LEFT JOIN qala_tile_change c ON c.xact >= %s AND NOT (c.id = ANY(%s))
+ORDER BY c.id
+"""
+
+
+@dataclass
+class ChangeReader:
+    """Reads each change once. Ids are given out before commit, so a change with a lower id can
+    become visible after a higher one: the cursor is the oldest transaction still running
+    (snapshot xmin), and the ids already seen above it are remembered."""
+
+    cursor: int | None = None
+    seen: dict[int, int] = field(default_factory=dict)  # change id -> xact
+
+    def start(self, cursor: int | None = None) -> None:
+        """Begin after everything committed so far (or at a saved cursor)."""
+        if cursor is None:
+            with connection.cursor() as cur:
+                cur.execute("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
+                cursor = cur.fetchone()[0]
+        self.cursor, self.seen = cursor, {}
+
+    def read(self) -> list[Change]:
+        if self.cursor is None:
+            self.start()
+        with connection.cursor() as cur:
+            cur.execute(READ, [self.cursor, list(self.seen) or [0]])
+            rows = cur.fetchall()
+        horizon = rows[0][0]
+        out = []
+        for _, cid, table, x0, y0, x1, y1, xact in rows:
+            if cid is None:
+                continue
+            self.seen[cid] = xact
+            out.append(Change(table, None if x0 is None else (x0, y0, x1, y1)))
+        self.cursor = max(self.cursor, horizon)
+        self.seen = {cid: xact for cid, xact in self.seen.items() if xact >= self.cursor}
+        return out

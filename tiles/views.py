@@ -1,0 +1,56 @@
+"""HTTP for tiles: thin, the work is in tiles.service. Errors become problem documents."""
+from __future__ import annotations
+
+import functools
+import re
+
+from django.http import HttpResponse, HttpResponseNotModified, JsonResponse
+from django.views.decorators.http import require_GET
+
+from gis.errors import QalaError
+from tiles.service import get_tile
+from tiles.tilejson import tilejson
+
+MVT = "application/vnd.mapbox-vector-tile"
+GZIP = re.compile(r"\bgzip\b")
+
+
+def problems(view):
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except QalaError as exc:
+            return JsonResponse(exc.problem(), status=exc.status, content_type="application/problem+json")
+    return wrapper
+
+
+@require_GET
+@problems
+def vector_tile(request, source: str, z: str, x: str, y: str):
+    tile = get_tile(source, int(z), int(x), int(y))
+    if etag_matches(request, tile.etag):
+        resp = HttpResponseNotModified()
+    elif tile.gz and GZIP.search(request.headers.get("Accept-Encoding", "")):
+        resp = HttpResponse(tile.gz, content_type=MVT)
+        resp["Content-Encoding"] = "gzip"
+    else:
+        resp = HttpResponse(tile.data, content_type=MVT)
+    resp["ETag"] = tile.etag
+    resp["Vary"] = "Accept-Encoding"
+    resp["Cache-Control"] = "no-cache"  # revalidate every time: an edit must show at once
+    resp["X-Tile-Cache"] = tile.source
+    return resp
+
+
+def etag_matches(request, etag: str) -> bool:
+    header = request.headers.get("If-None-Match", "")
+    tags = {t.strip().removeprefix("W/") for t in header.split(",")}
+    return etag in tags or "*" in tags
+
+
+@require_GET
+@problems
+def tile_json(request, source: str):
+    url = request.build_absolute_uri(f"/tiles/{source}/") + "{z}/{x}/{y}.mvt"
+    return JsonResponse(tilejson(source, url))
