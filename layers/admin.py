@@ -36,3 +36,34 @@ class LayerAdmin(gis_admin.GISModelAdmin):
 
 for layer in registry:
     admin.site.register(layer.model, LayerAdmin)
+
+
+# the appeal catalog: data the 109 center edits itself (not registry layers, no map)
+from layers.catalog import Category, IncidentType, Responsibility  # noqa: E402
+
+
+class IncidentTypeInline(admin.TabularInline):
+    model = IncidentType
+    extra = 0
+    fields = ("code", "name_ru", "name_kk", "name_en", "deadline", "criticality", "urgent", "routing", "active")
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ("code", "name_ru", "name_kk", "name_en", "deadline", "criticality", "urgent", "routing", "active")
+    list_filter = ("deadline", "urgent", "active")
+    search_fields = ("code", "name_ru", "name_kk", "name_en")
+    inlines = [IncidentTypeInline]
+
+
+@admin.register(IncidentType)
+class IncidentTypeAdmin(admin.ModelAdmin):
+    list_display = ("code", "category", "name_ru", "deadline", "criticality", "urgent", "routing", "active")
+    list_filter = ("category", "urgent", "active")
+    search_fields = ("code", "name_ru", "name_kk", "name_en")
+
+
+@admin.register(Responsibility)
+class ResponsibilityAdmin(admin.ModelAdmin):
+    list_display = ("scope", "category", "district", "organization")
+    list_filter = ("scope", "category")

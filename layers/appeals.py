@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.gis.db import models
 from django.db.models import F, Q
 
@@ -44,6 +45,17 @@ class Appeal(Feature):
     caller_phone = models.CharField(max_length=50, blank=True)
     description = models.TextField(blank=True)
     geom = models.PointField(srid=WGS84)
+    # workflow (nullable or with database defaults: bulk loaders COPY the columns above only)
+    criticality = models.PositiveSmallIntegerField(null=True, blank=True)
+    urgent = models.BooleanField(default=False, db_default=False)
+    inspector = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="inspected_appeals")
+    duplicate_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="duplicates")
+    dig_order = models.ForeignKey("layers.DigOrder", null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="appeals", help_text="An abandoned excavation reported by a citizen.")
+    extension_reason = models.TextField(blank=True, default="", db_default="",
+                                        help_text="Why the 15-day term was extended to 30 (once).")
 
     objects = AppealQuerySet.as_manager()
 

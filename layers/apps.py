@@ -11,3 +11,7 @@ class LayersConfig(AppConfig):
         from layers import guards
 
         post_migrate.connect(guards.install, sender=self)
+
+        from gis.workflow import roles
+
+        post_migrate.connect(roles.ensure_groups, sender=self)

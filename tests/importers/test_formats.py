@@ -154,6 +154,17 @@ def test_export_then_import_changes_nothing(load, tmp_path, fmt):
     assert stored("repair_works", "title", "kind", "starts_on", "ends_on", precision=15) == before
 
 
+def test_osm_pbf_extract(load, data_dir, city):
+    city(BUTYRSKY_BBOX)
+    report = load(data_dir / "butyrsky_buildings.osm.pbf", "buildings")
+    assert (report.read, report.inserted) == (30, 30)
+    rows = {r[0]: r for r in stored("buildings", "street", "house_number", "floors", key="source_id")}
+    assert rows["way/28124317"][1:] == (
+        "улица Фонвизина", "12", 5,
+        "MULTIPOLYGON(((37.5870463 55.8201904,37.5869644 55.8202967,37.5874575 55.8204166,"
+        "37.5875394 55.8203102,37.5870463 55.8201904)))")
+
+
 def test_osm_nodes_out_of_id_order_are_all_read(load, data_dir, city, tmp_path):
     """Real extracts list nodes out of id order; GDAL's default OSM index then stopped early, silently."""
     import xml.etree.ElementTree as ET

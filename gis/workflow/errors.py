@@ -1,0 +1,44 @@
+"""One error type per failure a user can cause in the workflow; each carries its HTTP status."""
+from __future__ import annotations
+
+from gis.errors import QalaError, OutsideCity  # noqa: F401  (re-exported: an appeal outside the city)
+
+
+class UnknownCategory(QalaError):
+    status = 400
+    code = "unknown-category"
+
+
+class BadCatalog(QalaError):
+    status = 400
+    code = "bad-catalog"
+
+
+class IllegalTransition(QalaError):
+    status = 409
+    code = "illegal-transition"
+
+
+class NoRole(QalaError):
+    status = 403
+    code = "no-role"
+
+
+class NotYourAppeal(QalaError):
+    status = 403
+    code = "not-your-appeal"
+
+
+class BadDeadline(QalaError):
+    status = 400
+    code = "bad-deadline"
+
+
+class NoExecutor(QalaError):
+    status = 422
+    code = "no-executor"
+
+
+class BadDigOrder(QalaError):
+    status = 400
+    code = "bad-dig-order"
