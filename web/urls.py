@@ -1,8 +1,24 @@
-from django.urls import path
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
 
-from web import views
+from web.views import common, dashboard, operator, planner, public
+
+app_name = "web"
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("health", views.health, name="health"),
+    path("", public.home, name="home"),
+    path("map/style.json", common.style, name="style"),
+    path("paving/", public.paving, name="paving"),
+    path("paving.json", public.paving_json, name="paving-json"),
+    path("appeal/", public.appeal_lookup, name="appeal-lookup"),
+    path("appeal/<path:number>/", public.appeal, name="appeal"),
+    path("yards/<int:yard_id>.geojson", public.yard_geojson, name="yard-geojson"),
+    path("operator/", operator.console, name="operator"),
+    path("operator/appeals", operator.register_appeal, name="register-appeal"),
+    path("planner/", planner.planner, name="planner"),
+    path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("dashboard.json", dashboard.dashboard_json, name="dashboard-json"),
+    path("login/", auth_views.LoginView.as_view(template_name="web/login.html", next_page="web:home"), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(next_page="web:home"), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -1,0 +1,160 @@
+"""The web map's pages through the test client: access by role, no personal data in public, the style."""
+import re
+
+import pytest
+from django.utils import timezone
+
+from layers.appeals import Appeal
+from layers.registry import registry
+from tests.web.conftest import SECRET_NAME, SECRET_PHONE, X0, Y0, make_user
+from web.mapstyle import DEADLINE_COLORS, build_style
+
+
+@pytest.mark.parametrize("url", ["/operator/", "/planner/", "/dashboard/", "/dashboard.json"])
+def test_anonymous_users_are_sent_to_login(client, db, url):
+    resp = client.get(url)
+    assert resp.status_code == 302
+    assert resp["Location"].startswith("/login/?next=")
+
+
+def test_anonymous_cannot_register_an_appeal(client, quarter):
+    resp = client.post("/operator/appeals", {"category": "heating", "description": "x", "lon": X0, "lat": Y0})
+    assert resp.status_code == 302
+    assert Appeal.objects.count() == 2
+
+
+@pytest.mark.parametrize("url", ["/operator/", "/dashboard/"])
+def test_a_user_without_the_role_gets_a_403_page(client, db, url):
+    client.force_login(make_user("citizen"))
+    resp = client.get(url)
+    assert resp.status_code == 403
+    assert b"operator" in resp.content or b"supervisor" in resp.content
+
+
+def test_roles_open_their_faces(operator_client, quarter):
+    assert operator_client.get("/operator/").status_code == 200
+    assert operator_client.get("/dashboard/").status_code == 403
+
+
+@pytest.mark.parametrize("url", ["/", "/paving/", "/paving.json", "/appeal/{n}/", "/map/style.json"])
+def test_public_pages_show_no_personal_data(client, quarter, url):
+    resp = client.get(url.format(n=quarter["appeal"].number))
+    assert resp.status_code == 200
+    body = resp.content.decode()
+    for secret in (SECRET_NAME, SECRET_PHONE, "__pwned", "улица Жамбыла, 15"):
+        assert secret not in body
+
+
+def test_appeal_status_page(client, quarter):
+    resp = client.get(f"/appeal/{quarter['late'].number}/", HTTP_ACCEPT_LANGUAGE="en")
+    body = resp.content.decode()
+    assert resp.status_code == 200
+    assert quarter["heat"].name in body  # the executor organization, never the person
+    assert "overdue" in body
+
+
+@pytest.mark.parametrize("number", ["109-2026-999999", "nonsense", "<script>x</script>"])
+def test_unknown_appeal_number_is_a_clear_404(client, quarter, number):
+    resp = client.get(f"/appeal/{number}/", HTTP_ACCEPT_LANGUAGE="en")
+    assert resp.status_code == 404
+    assert b"Appeal not found" in resp.content
+    assert b"<script>x" not in resp.content
+
+
+def test_lookup_form_redirects_to_the_status_page(client, quarter):
+    resp = client.get("/appeal/", {"number": " 109-2026-000001 "})
+    assert resp.status_code == 302 and resp["Location"] == "/appeal/109-2026-000001/"
+
+
+def test_paving_queue_ranks_the_big_yard_first_and_shows_weights(client, quarter):
+    data = client.get("/paving.json").json()
+    names = [y["name"] for y in data["yards"]]
+    assert names == ["двор Жамбыла 15", "двор Жамбыла 31"]  # the good yard is not queued
+    first = data["yards"][0]
+    assert first["apartments"] == 180 and first["appeals"] == 1 and first["score"] > data["yards"][1]["score"]
+    assert data["yards"][1]["appeals"] == 1  # an appeal with no building counts by the yard it lies in
+    page = client.get("/paving/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert re.search(r"apartments[^<]*: <b>0\.4</b>", page)
+
+
+def test_style_is_built_from_the_registry_and_stays_on_our_server(client, db):
+    style = client.get("/map/style.json").json()
+    for layer in registry:
+        if layer.id != "organizations":
+            assert style["sources"][layer.id]["tiles"] == [f"http://testserver/tiles/{layer.id}/{{z}}/{{x}}/{{y}}.mvt"]
+    assert "glyphs" not in style and "sprite" not in style
+    assert all(lay["type"] != "symbol" for lay in style["layers"])
+    urls = re.findall(r"https?://[^/\"]+", client.get("/map/style.json").content.decode())
+    assert set(urls) == {"http://testserver"}
+
+
+def test_dig_orders_are_coloured_by_deadline_state():
+    import datetime as dt
+    style = build_style("http://x", today=dt.date(2026, 11, 23))
+    fill = next(lay for lay in style["layers"] if lay["id"] == "dig_orders-fill")
+    expr = fill["paint"]["fill-color"]
+    assert DEADLINE_COLORS["overdue"] in expr and "2026-11-23" in str(expr) and "2026-11-30" in str(expr)
+
+
+def test_legend_follows_the_language(client, db):
+    kk = client.get("/", HTTP_ACCEPT_LANGUAGE="kk").content.decode()
+    ru = client.get("/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert registry.get("dig_orders").title("kk") in kk
+    assert registry.get("dig_orders").title("ru") in ru
+
+
+def test_operator_registers_an_appeal_and_gets_a_number(operator_client, quarter):
+    resp = operator_client.post("/operator/appeals", {
+        "category": "housing", "caller_name": "Пётр", "caller_phone": "+7 700 000 0000",
+        "description": "течёт крыша", "lon": X0 + 0.0003, "lat": Y0 + 0.0007}, content_type="application/json")
+    assert resp.status_code == 201, resp.content
+    number = resp.json()["number"]
+    year = timezone.localdate().year
+    assert re.fullmatch(rf"109-{year}-\d{{6}}", number)
+    assert number not in (quarter["appeal"].number, quarter["late"].number)  # moved past stored numbers
+    appeal = Appeal.objects.get(number=number)
+    assert appeal.executor == quarter["ksk"]  # housing → the yard's KSK
+    assert appeal.building == quarter["houses"]["15"] and appeal.district == quarter["district"]
+    second = operator_client.post("/operator/appeals", {
+        "category": "heating", "description": "холодно", "lon": X0 + 0.0003, "lat": Y0 + 0.0007},
+        content_type="application/json").json()
+    assert int(second["number"][-6:]) == int(number[-6:]) + 1
+    assert Appeal.objects.get(number=second["number"]).executor == quarter["heat"]
+
+
+@pytest.mark.parametrize("body,field", [
+    ({"category": "heating", "description": "x"}, "point"),
+    ({"category": "heating", "description": "x", "lon": 10, "lat": 10}, "point"),
+    ({"category": "nope", "description": "x", "lon": X0, "lat": Y0}, "category"),
+    ({"category": "heating", "description": "", "lon": X0, "lat": Y0}, "description"),
+    ({"category": "heating", "description": "x" * 6000, "lon": X0, "lat": Y0}, "description"),
+])
+def test_a_bad_appeal_form_is_a_problem_naming_the_field(operator_client, quarter, body, field):
+    resp = operator_client.post("/operator/appeals", body, content_type="application/json")
+    assert resp.status_code == 400
+    assert resp["Content-Type"] == "application/problem+json"
+    assert resp.json()["field"] == field
+    assert Appeal.objects.count() == 2
+
+
+def test_garbage_json_is_a_problem_not_a_500(operator_client, quarter):
+    resp = operator_client.post("/operator/appeals", "[1,", content_type="application/json")
+    assert resp.status_code == 400
+    assert resp["Content-Type"] == "application/problem+json" and "JSON" in resp.json()["detail"]
+
+
+def test_dashboard_counts(supervisor_client, quarter):
+    data = supervisor_client.get("/dashboard.json").json()
+    assert data["totals"] == {"received": 2, "closed": 0, "overdue": 1}
+    assert [a["number"] for a in data["overdue"]] == [quarter["late"].number]
+    assert data["by_executor"][0]["label"] == quarter["heat"].name
+    assert supervisor_client.get("/dashboard.json", {"days": "abc"}).status_code == 400
+    page = supervisor_client.get("/dashboard/").content.decode()
+    assert quarter["late"].number in page and SECRET_NAME not in page
+
+
+def test_planner_switcher_lists_every_map_layer(planner_client, db):
+    page = planner_client.get("/planner/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    for layer in registry:
+        if layer.id != "organizations":
+            assert f'data-switch="{layer.id}"' in page and layer.title("en") in page

@@ -1,0 +1,57 @@
+"""The mayor's numbers: appeals by category, district and executor, and what is overdue.
+
+One grouped query per table over a recent window, so the page stays quick with
+millions of appeals stored.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import connection
+from django.utils import timezone
+
+DEFAULT_DAYS = 90
+
+
+def _rows(cur, sql, params):
+    cur.execute(sql, params)
+    cols = [c.name for c in cur.description]
+    return [dict(zip(cols, r)) for r in cur.fetchall()]
+
+
+GROUPED = """
+SELECT {key} AS key, {label} AS label, count(*) AS received,
+       count(*) FILTER (WHERE a.closed_at IS NOT NULL) AS closed,
+       count(*) FILTER (WHERE a.closed_at IS NULL AND a.due_at < %(now)s) AS overdue,
+       round((percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM a.closed_at - a.registered_at))
+              FILTER (WHERE a.closed_at IS NOT NULL) / 86400)::numeric, 1)::float AS median_days
+FROM layers_appeal a {join}
+WHERE a.registered_at >= %(since)s
+GROUP BY 1, 2 ORDER BY received DESC LIMIT 50
+"""
+
+
+def summary(days: int = DEFAULT_DAYS) -> dict:
+    now = timezone.now()
+    params = {"now": now, "since": now - dt.timedelta(days=days)}
+    with connection.cursor() as cur:
+        by_category = _rows(cur, GROUPED.format(key="a.category", label="a.category", join=""), params)
+        by_district = _rows(cur, GROUPED.format(
+            key="d.id", label="coalesce(d.name, '—')", join="LEFT JOIN layers_district d ON d.id = a.district_id"),
+            params)
+        by_executor = _rows(cur, GROUPED.format(
+            key="o.id", label="coalesce(o.name, '—')", join="LEFT JOIN layers_organization o ON o.id = a.executor_id"),
+            params)
+        overdue = _rows(cur, """
+            SELECT a.number, a.category, a.registered_at, a.due_at, o.name AS executor,
+                   floor(extract(epoch FROM %(now)s - a.due_at) / 86400)::int AS days_overdue
+            FROM layers_appeal a LEFT JOIN layers_organization o ON o.id = a.executor_id
+            WHERE a.closed_at IS NULL AND a.due_at < %(now)s
+            ORDER BY a.due_at LIMIT 100""", params)
+        trend = _rows(cur, """
+            SELECT date_trunc('day', a.registered_at AT TIME ZONE %(tz)s)::date AS day, count(*) AS received
+            FROM layers_appeal a WHERE a.registered_at >= %(since)s GROUP BY 1 ORDER BY 1""",
+                      {**params, "tz": timezone.get_current_timezone_name()})
+    totals = {k: sum(r[k] for r in by_category) for k in ("received", "closed", "overdue")}
+    return {"days": days, "as_of": now, "totals": totals, "by_category": by_category,
+            "by_district": by_district, "by_executor": by_executor, "overdue": overdue, "trend": trend}

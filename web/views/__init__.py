@@ -1,0 +1,1 @@
+"""Views split by audience: public (anonymous), operator, planner, dashboard (supervisor)."""

@@ -1,0 +1,79 @@
+"""Pages for anyone: the city map of works, the paving queue, an appeal's status by number.
+
+Nothing here reads a personal field (caller, phone, description, address of an appeal).
+"""
+from __future__ import annotations
+
+import json
+
+from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.views.decorators.http import require_GET
+
+from layers.yards import Yard
+from web.appeals import AppealNotFound, category_title, public_status
+from web.mapstyle import DEADLINE_COLORS, DEADLINE_SOON_DAYS
+from web.paving import paving_queue, weights
+from web.views.common import lang, map_config, page
+
+WORKS = ["districts", "streets", "yards", "buildings", "dig_orders", "repair_works"]
+
+
+@require_GET
+def home(request):
+    """The city map of works: dig orders coloured by their restoration deadline, repair works."""
+    return page(request, "web/home.html", {"map": map_config(request, WORKS),
+                                           "deadline_colors": DEADLINE_COLORS, "soon_days": DEADLINE_SOON_DAYS},
+                legend_layers=WORKS)
+
+
+@require_GET
+def paving(request):
+    """The yard-paving queue as a ranked table and a map, with the weights that order it."""
+    queue = paving_queue()
+    points = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [y.lon, y.lat]},
+         "properties": {"rank": y.rank, "yard_id": y.yard_id, "name": y.name}} for y in queue]}
+    return page(request, "web/paving.html", {
+        "queue": queue, "weights": weights(), "points": points,
+        "map": map_config(request, ["districts", "streets", "yards", "buildings"], zoom=12)},
+        legend_layers=["yards", "buildings"])
+
+
+@require_GET
+def paving_json(request):
+    return JsonResponse({"weights": weights(), "yards": [y.as_dict() for y in paving_queue()]})
+
+
+@require_GET
+def appeal_lookup(request):
+    number = request.GET.get("number", "").strip()
+    if not number:
+        return redirect("web:home")
+    return redirect("web:appeal", number=number[:40])
+
+
+@require_GET
+def appeal(request, number: str):
+    """An appeal's status for the citizen who holds its number."""
+    try:
+        status = public_status(number)
+    except AppealNotFound as exc:
+        return page(request, "web/appeal_not_found.html", {"number": number[:40], "error": exc}, status=404)
+    status["category_title"] = category_title(status["category"], lang(request))
+    return page(request, "web/appeal.html", {"a": status})
+
+
+@require_GET
+def yard_geojson(request, yard_id: int):
+    """One yard's outline and its houses, to highlight what the operator found (public layers only)."""
+    yard = Yard.objects.filter(pk=yard_id).only("geom", "name").first()
+    if yard is None:
+        return JsonResponse({"type": "urn:qala:error:not-found", "title": "not found", "status": 404,
+                             "detail": f"No yard {yard_id}."}, status=404, content_type="application/problem+json")
+    features = [{"type": "Feature", "geometry": json.loads(yard.geom.geojson),
+                 "properties": {"kind": "yard", "id": yard.pk, "name": yard.name}}]
+    features += [{"type": "Feature", "geometry": json.loads(b.geom.geojson),
+                  "properties": {"kind": "building", "id": b.pk}}
+                 for b in yard.buildings.only("geom")[:200]]
+    return JsonResponse({"type": "FeatureCollection", "features": features})
