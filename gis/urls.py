@@ -9,5 +9,6 @@ urlpatterns = [
     path("ready", health.ready, name="ready"),
     path("api/", include("gis.geocoding.urls")),
     path("tiles/", include("tiles.urls")),
+    path("ogc/", include("gis.ogc.urls")),
     path("", include("web.urls")),
 ]

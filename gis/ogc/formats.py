@@ -1,0 +1,62 @@
+"""Content negotiation and the one place OGC API errors become problem documents."""
+from __future__ import annotations
+
+import functools
+import json
+import logging
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+
+from gis.errors import QalaError
+from gis.ogc.errors import InvalidParameter
+
+log = logging.getLogger(__name__)
+
+JSON = "application/json"
+GEOJSON = "application/geo+json"
+HTML = "text/html"
+OPENAPI = "application/vnd.oai.openapi+json;version=3.0"
+PROBLEM = "application/problem+json"
+FORMATS = {"json": JSON, "geojson": GEOJSON, "html": HTML}
+
+
+def wants_html(request: HttpRequest) -> bool:
+    f = request.GET.get("f")
+    if f:
+        if f not in FORMATS:
+            raise InvalidParameter("f", f"unknown format {f[:20]!r}; use one of {', '.join(FORMATS)}")
+        return f == "html"
+    accept = request.headers.get("Accept", "")
+    return "text/html" in accept and "json" not in accept
+
+
+def problem_response(exc: QalaError) -> JsonResponse:
+    return JsonResponse(exc.problem(), status=exc.status, content_type=PROBLEM,
+                        json_dumps_params={"ensure_ascii": False})
+
+
+def ogc_view(view):
+    """Every OGC view: typed errors → problem documents, never a traceback; Vary on Accept."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            response = view(request, *args, **kwargs)
+        except QalaError as exc:
+            return problem_response(exc)
+        response["Vary"] = "Accept"
+        return response
+
+    return wrapper
+
+
+def json_response(doc: dict, content_type: str = JSON, **headers) -> HttpResponse:
+    response = HttpResponse(json.dumps(doc, ensure_ascii=False, default=str), content_type=content_type)
+    for name, value in headers.items():
+        response[name.replace("_", "-")] = value
+    return response
+
+
+def html_response(request: HttpRequest, template: str, context: dict) -> HttpResponse:
+    return render(request, f"ogc/{template}", context, content_type="text/html; charset=utf-8")
