@@ -1,0 +1,69 @@
+"""Gi* of appeals counted in PostGIS, on generated appeals inside the city."""
+from datetime import datetime, timezone
+
+import numpy as np
+import pytest
+from django.conf import settings
+from pyproj import Transformer
+
+from gis.hotspots.errors import BadCellSize, BadParameter, EmptyPeriod, UnknownCategory
+from gis.hotspots.grid import appeal_grid, grid_counts, hotspots
+
+T0 = datetime(2025, 1, 1, tzinfo=timezone.utc)
+T1 = datetime(2026, 1, 1, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def field(appeals_factory, rng):
+    """A uniform scatter over the city's middle plus a dense knot near the centre."""
+    cx, cy = settings.QALA_CITY["center"]
+    background = np.column_stack([rng.uniform(cx - 0.1, cx + 0.1, 1500), rng.uniform(cy - 0.05, cy + 0.05, 1500)])
+    knot = np.column_stack([rng.normal(cx + 0.03, 0.002, 300), rng.normal(cy + 0.01, 0.001, 300)])
+    appeals_factory(background, category="heating")
+    appeals_factory(knot, category="heating")
+    appeals_factory(background[:200], category="roads")
+    appeals_factory(knot[:50], category="heating", when=datetime(2024, 6, 1, tzinfo=timezone.utc))
+    return np.vstack([background, knot]), (cx + 0.03, cy + 0.01)
+
+
+def test_sql_counts_equal_counting_the_points_in_python(field):
+    points, _ = field
+    grid = appeal_grid(500, T0, T1, category="heating")
+    srid = settings.QALA_CITY["metric_srid"]
+    xy = np.column_stack(Transformer.from_crs(4326, srid, always_xy=True).transform(points[:, 0], points[:, 1]))
+    assert grid.counts.sum() == len(points)  # the 2024 appeals and the roads are filtered out
+    x0, y0, x1, y1 = settings.QALA_CITY["bbox"]
+    ex, ey = Transformer.from_crs(4326, srid, always_xy=True).transform([x0, x1, x0, x1], [y0, y0, y1, y1])
+    ref = grid_counts(xy, 500, (min(ex), min(ey), max(ex), max(ey)))
+    assert (ref.i0, ref.j0) == (grid.i0, grid.j0)
+    assert np.array_equal(ref.counts, grid.counts)
+
+
+def test_the_planted_knot_is_a_99_percent_hot_spot(field):
+    _, (kx, ky) = field
+    cells = hotspots(500, T0, T1, category="heating", band=750)
+    srid = settings.QALA_CITY["metric_srid"]
+    x, y = Transformer.from_crs(4326, srid, always_xy=True).transform(kx, ky)
+    from shapely import Point
+
+    knot_cell = cells[cells.contains(Point(x, y))]
+    assert int(knot_cell["bin"].iloc[0]) == 3
+    assert knot_cell["count"].iloc[0] > 20
+    assert set(cells["bin"].unique()) <= {-3, -2, -1, 0, 1, 2, 3}
+
+
+def test_bad_input_is_refused_with_clear_errors(field):
+    with pytest.raises(UnknownCategory, match="no appeals have the category 'ufo'"):
+        hotspots(500, T0, T1, category="ufo")
+    with pytest.raises(EmptyPeriod):
+        hotspots(500, T1, T0, category="heating")
+    with pytest.raises(EmptyPeriod):
+        hotspots(500, datetime(2020, 1, 1, tzinfo=timezone.utc), datetime(2021, 1, 1, tzinfo=timezone.utc))
+    with pytest.raises(BadCellSize):
+        hotspots(0, T0, T1)
+    with pytest.raises(BadCellSize):
+        hotspots(50_000, T0, T1)
+    with pytest.raises(BadParameter):
+        hotspots(500, T0, T1, district="nowhere")
+    problem = UnknownCategory("x").problem()
+    assert problem["status"] == 400 and problem["type"].endswith("unknown-category")
