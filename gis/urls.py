@@ -10,5 +10,6 @@ urlpatterns = [
     path("api/", include("gis.geocoding.urls")),
     path("tiles/", include("tiles.urls")),
     path("ogc/", include("gis.ogc.urls")),
+    path("open311/v2/", include("gis.open311.urls")),
     path("", include("web.urls")),
 ]

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from gis.open311 import views
+
+app_name = "open311"
+urlpatterns = [
+    path("services.<str:fmt>", views.services, name="services"),
+    path("requests.<str:fmt>", views.service_requests, name="requests"),
+    path("requests/<str:number>.<str:fmt>", views.service_request, name="request"),
+]

@@ -1,0 +1,80 @@
+"""Open311 GeoReport v2 endpoints; errors become the spec's error list in one place."""
+from __future__ import annotations
+
+import functools
+import json
+from xml.etree import ElementTree as ET
+
+from django.http import HttpRequest, HttpResponse
+from django.views.decorators.csrf import csrf_exempt
+
+from gis.errors import QalaError
+from gis.open311 import requests
+from gis.open311.services import SERVICES
+
+
+class UnknownFormat(requests.Open311Error):
+    status = 404
+    code = "unknown-format"
+
+
+def _xml(root: str, item: str, rows: list[dict]) -> str:
+    top = ET.Element(root)
+    for row in rows:
+        el = ET.SubElement(top, item)
+        for key, value in row.items():
+            ET.SubElement(el, key).text = "" if value is None else str(value).lower() if isinstance(value, bool) \
+                else str(value)
+    return '<?xml version="1.0" encoding="utf-8"?>' + ET.tostring(top, encoding="unicode")
+
+
+def _render(fmt: str, rows: list[dict], root: str, item: str, status: int = 200) -> HttpResponse:
+    if fmt == "xml":
+        return HttpResponse(_xml(root, item, rows), content_type="text/xml; charset=utf-8", status=status)
+    return HttpResponse(json.dumps(rows, ensure_ascii=False), content_type="application/json", status=status)
+
+
+def open311_view(view):
+    """Typed errors → [{"code", "description"}] (JSON or XML) with the error's HTTP status."""
+
+    @functools.wraps(view)
+    def wrapper(request, fmt: str, *args, **kwargs):
+        try:
+            if fmt not in ("json", "xml"):
+                raise UnknownFormat("format must be .json or .xml")
+            return view(request, fmt, *args, **kwargs)
+        except QalaError as exc:
+            rows = [{"code": exc.status, "description": exc.message}]
+            return _render("xml" if fmt == "xml" else "json", rows, "errors", "error", exc.status)
+
+    return wrapper
+
+
+@open311_view
+def services(request: HttpRequest, fmt: str) -> HttpResponse:
+    rows = [{"service_code": s.code, "service_name": s.name, "description": s.description or s.name,
+             "metadata": False, "type": "realtime", "keywords": "", "group": s.group} for s in SERVICES]
+    return _render(fmt, rows, "services", "service")
+
+
+@csrf_exempt
+@open311_view
+def service_requests(request: HttpRequest, fmt: str) -> HttpResponse:
+    if request.method == "POST":
+        data = request.POST
+        if request.content_type == "application/json":
+            try:
+                data = json.loads(request.body)
+            except ValueError:
+                raise requests.Open311Error("the body is not valid JSON") from None
+            if not isinstance(data, dict):
+                raise requests.Open311Error("the body must be a JSON object")
+        return _render(fmt, [requests.create(data)], "service_requests", "request", status=201)
+    if request.method != "GET":
+        raise requests.Open311Error("use GET or POST")
+    return _render(fmt, requests.search(request.GET), "service_requests", "request")
+
+
+@open311_view
+def service_request(request: HttpRequest, fmt: str, number: str) -> HttpResponse:
+    return _render(fmt, [requests.get(number)], "service_requests", "request")
