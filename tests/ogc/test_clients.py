@@ -1,0 +1,42 @@
+"""Real clients over real HTTP: GDAL's OAPIF driver (ogrinfo) reads what the database holds."""
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from layers.registry import registry
+
+pytestmark = pytest.mark.skipif(shutil.which("ogrinfo") is None, reason="ogrinfo (gdal-bin) is not installed")
+
+
+def ogrinfo(*args: str) -> str:
+    done = subprocess.run(["ogrinfo", "-ro", *args], capture_output=True, text=True, timeout=60,
+                          env={"GDAL_HTTP_TIMEOUT": "20", "CPL_DEBUG": "OFF", "PATH": "/usr/bin:/bin"})
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+@pytest.fixture
+def served(transactional_db, live_server, city):
+    return f"OAPIF:{live_server.url}/ogc/"
+
+
+def test_ogrinfo_lists_every_collection(served):
+    out = ogrinfo(served)
+    listed = re.findall(r"^\d+: (\w+)", out, re.M)
+    assert listed == registry.ids()
+
+
+@pytest.mark.parametrize("layer_id", ["appeals", "dig_orders", "organizations", "buildings"])
+def test_ogrinfo_counts_match_the_database(served, layer_id):
+    out = ogrinfo("-al", "-so", served, layer_id)
+    count = int(re.search(r"Feature Count: (\d+)", out).group(1))
+    assert count == registry.get(layer_id).model.objects.count()
+
+
+def test_ogrinfo_reads_features_with_a_bbox_and_no_personal_field(served):
+    out = ogrinfo("-al", "-spat", "69.14", "54.86", "69.17", "54.89", served, "appeals")
+    assert len(re.findall(r"^OGRFeature\(appeals\)", out, re.M)) == 2
+    assert "number (String) = 109-2026-000001" in out
+    assert "caller" not in out and "description" not in out
