@@ -158,3 +158,12 @@ def test_planner_switcher_lists_every_map_layer(planner_client, db):
     for layer in registry:
         if layer.id != "organizations":
             assert f'data-switch="{layer.id}"' in page and layer.title("en") in page
+
+
+@pytest.mark.parametrize("lang,heading", [("kk", "Аулаларды асфальттау кезегі"), ("ru", "Очередь асфальтирования дворов"),
+                                          ("en", "Yard paving queue")])
+def test_pages_speak_the_chosen_language(client, quarter, lang, heading):
+    resp = client.post("/i18n/setlang/", {"language": lang, "next": "/paving/"})
+    assert resp.status_code == 302 and resp["Location"] == "/paving/"
+    page = client.get("/paving/").content.decode()
+    assert f'<html lang="{lang}">' in page and f"<h1>{heading}</h1>" in page
