@@ -109,6 +109,10 @@ class TileCache:
             for source in sources_of(table):
                 for box in boxes:
                     self.drop(source, box)
+            if table == registry.get("appeals").table:
+                from tiles import density  # rasterio loads only where rasters are used
+
+                density.drop_all()
 
     def drop(self, source: str, box: tuple | None) -> None:
         """Forget every cached tile of source whose buffered envelope meets box (None: all)."""

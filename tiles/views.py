@@ -8,6 +8,7 @@ from django.http import HttpResponse, HttpResponseNotModified, JsonResponse
 from django.views.decorators.http import require_GET
 
 from gis.errors import QalaError
+from tiles.cache import get_cache, pack_etag
 from tiles.service import get_tile
 from tiles.tilejson import tilejson
 
@@ -54,3 +55,18 @@ def etag_matches(request, etag: str) -> bool:
 def tile_json(request, source: str):
     url = request.build_absolute_uri(f"/tiles/{source}/") + "{z}/{x}/{y}.mvt"
     return JsonResponse(tilejson(source, url))
+
+
+@require_GET
+@problems
+def density_tile(request, category: str, z: str, x: str, y: str):
+    """Kernel density of appeals (one category, or `all`) as a coloured PNG tile."""
+    from tiles import density  # rasterio loads only where rasters are used
+
+    get_cache().sync()  # an appeal changed: the surface is rebuilt before this tile
+    png = density.png_tile(category, int(z), int(x), int(y))
+    etag = pack_etag(png)
+    resp = HttpResponseNotModified() if etag_matches(request, etag) else HttpResponse(png, content_type="image/png")
+    resp["ETag"] = etag
+    resp["Cache-Control"] = "no-cache"
+    return resp
