@@ -54,9 +54,10 @@ def geometry_sql(coll: Collection, target: crs_mod.Crs) -> str:
     return f"ST_AsGeoJSON({geom}, {int(target.decimals)}, 0)::json"
 
 
-def feature_sql(coll: Collection, target: crs_mod.Crs) -> str:
-    """The SELECT list of one feature: id, geometry, public properties only."""
-    props = ", ".join(f"'{q.name}', {coll.qualified(q.column)}" for q in coll.queryables.values())
+def feature_sql(coll: Collection, target: crs_mod.Crs, computed: dict[str, str] | None = None) -> str:
+    """The SELECT list of one feature: id, geometry, public properties only (plus computed ones)."""
+    pairs = [(q.name, coll.qualified(q.column)) for q in coll.queryables.values()]
+    props = ", ".join(f"'{name}', {sql}" for name, sql in [*pairs, *(computed or {}).items()])
     pk = coll.qualified(coll.layer.model._meta.pk.column)
     return (f"json_build_object('type', 'Feature', 'id', {pk}, 'geometry', {geometry_sql(coll, target)}, "
             f"'properties', json_build_object({props}))::text, {pk}")

@@ -52,6 +52,9 @@ PARAMETERS = {
 }
 
 
+_PROCESS_ID = {"name": "processId", "in": "path", "required": True, "schema": {"type": "string"}}
+
+
 def _ref(name: str) -> dict:
     return {"$ref": f"#/components/parameters/{name}"}
 
@@ -68,6 +71,11 @@ def openapi_document(server: str) -> dict:
         "/conformance": _get("conformance classes", [_ref("f")]),
         "/collections": _get("the city layers", [_ref("f")]),
         "/processes": _get("analyses", []),
+        "/processes/{processId}": _get("an analysis described", [_PROCESS_ID]),
+        "/processes/{processId}/execution": {"post": {
+            "summary": "run an analysis synchronously", "parameters": [_PROCESS_ID],
+            "requestBody": {"content": {"application/json": {"schema": {"type": "object"}}}},
+            "responses": {"200": {"description": "the output"}, "400": _PROBLEM, "404": _PROBLEM}}},
     }
     for coll in all_collections():
         cid = coll.id

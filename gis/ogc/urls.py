@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gis.ogc import views
+from gis.ogc import process_views, views
 
 app_name = "ogc"
 urlpatterns = [
@@ -12,4 +12,7 @@ urlpatterns = [
     path("collections/<str:collection_id>/queryables", views.queryables, name="queryables"),
     path("collections/<str:collection_id>/items", views.items, name="items"),
     path("collections/<str:collection_id>/items/<str:feature_id>", views.item, name="item"),
+    path("processes", process_views.process_list, name="processes"),
+    path("processes/<str:process_id>", process_views.process_description, name="process"),
+    path("processes/<str:process_id>/execution", process_views.execute, name="execute"),
 ]
