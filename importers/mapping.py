@@ -28,6 +28,8 @@ from layers.registry import Layer
 SOURCE_ID_COLUMNS = ("source_id", "id", "fid", "OBJECTID", "objectid", "osm_id")
 NOT_IMPORTABLE = {"id", "created_at", "updated_at"}
 FIELD_OPTIONS = {"column", "value", "multiply", "match"}
+NUMERIC = {"IntegerField", "BigIntegerField", "SmallIntegerField", "PositiveIntegerField",
+           "PositiveSmallIntegerField", "PositiveBigIntegerField", "FloatField", "DecimalField"}
 FILE_OPTIONS = {"key", "source_layer", "where", "fields", "layer"}
 
 
@@ -141,10 +143,6 @@ def build_mapping(layer: Layer, columns: list[str], *, mapping_file: MappingFile
     lower = {c.lower(): c for c in columns}
     sources: dict[str, FieldSource] = {}
     for name, spec in mapping_file.fields.items():
-        if "value" in spec:
-            sources[name] = FieldSource(name, value=spec["value"])
-            continue
-        column = spec["column"]
         match = None
         if fields[name].is_relation:
             target = fields[name].related_model
@@ -152,6 +150,12 @@ def build_mapping(layer: Layer, columns: list[str], *, mapping_file: MappingFile
             if match not in {f.name for f in target._meta.concrete_fields}:
                 raise UnknownField(f"field {name!r} refers to {target.__name__}, which has no field {match!r} "
                                    "to match on", field=name)
+        if "multiply" in spec and fields[name].get_internal_type() not in NUMERIC:
+            raise BadMapping(f"field {name!r} is not a number; 'multiply' cannot apply to it")
+        if "value" in spec:
+            sources[name] = FieldSource(name, value=spec["value"], match=match)
+            continue
+        column = spec["column"]
         if column not in present:
             raise MissingColumn(f"the mapping takes field {name!r} from column {column!r}, which the file "
                                 f"does not have; columns: {', '.join(columns)}", field=name, column=column)

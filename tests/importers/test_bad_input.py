@@ -119,6 +119,13 @@ def test_mapping_from_a_column_the_file_lacks(load, tmp_path, houses):
         load(houses_file(tmp_path), "buildings", mapping=str(mapping))
 
 
+def test_multiply_on_a_text_field(load, tmp_path):
+    mapping = tmp_path / "m.yml"
+    mapping.write_text("fields:\n  street: {column: street, multiply: 2}\n")
+    with pytest.raises(BadMapping, match="field 'street' is not a number"):
+        load(houses_file(tmp_path), "buildings", mapping=str(mapping))
+
+
 def test_mapping_file_that_is_not_yaml(load, tmp_path):
     mapping = tmp_path / "m.yml"
     mapping.write_text("fields: [unclosed\n")
