@@ -77,7 +77,7 @@
     if (h.label) input.value = h.label;
     $("f-lon").value = h.lon; $("f-lat").value = h.lat; $("f-address").value = h.label || "";
     $("point-label").textContent = (h.label ? h.label + " · " : "") + h.lat.toFixed(5) + ", " + h.lon.toFixed(5);
-    if (map && fly) map.flyTo({center: [h.lon, h.lat], zoom: 17, speed: 2});
+    if (map && fly) map.flyTo({center: [h.lon, h.lat], zoom: 17, speed: 2, padding: {left: 440, top: 0, right: 0, bottom: 0}});
     highlight(h.yard_id);
     fetch("/api/here?" + new URLSearchParams({lon: h.lon, lat: h.lat}))
       .then(function (r) { return r.json().then(function (j) { return [r.ok, j]; }); })
