@@ -42,3 +42,13 @@ class NoExecutor(QalaError):
 class BadDigOrder(QalaError):
     status = 400
     code = "bad-dig-order"
+
+
+class UnknownChannel(QalaError):
+    status = 400
+    code = "unknown-channel"
+
+
+class MissingInput(QalaError):
+    status = 400
+    code = "missing-input"

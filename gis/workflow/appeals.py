@@ -1,0 +1,77 @@
+"""Registering an appeal: number, catalog, deadline, place, and its first history row."""
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.gis.geos import GEOSGeometry, Point
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+
+from gis.workflow import deadlines, roles
+from gis.workflow.catalog import resolve
+from gis.workflow.errors import OutsideCity, UnknownChannel
+from layers.appeals import CHANNELS, Appeal
+from layers.base import check_geometry
+from layers.districts import District
+from layers.history import AppealEvent
+
+CHANNEL_CODES = {code for code, _ in CHANNELS}
+
+
+def next_number(registered_at: dt.datetime) -> str:
+    """109-YYYY-NNNNNN, the year taken in the city's time zone."""
+    with connection.cursor() as cur:
+        cur.execute("SELECT qala_next_appeal_number(%s)", [deadlines.local_date(registered_at).year])
+        return cur.fetchone()[0]
+
+
+def _place(point) -> Point:
+    if not isinstance(point, GEOSGeometry):
+        try:
+            lon, lat = point
+        except (TypeError, ValueError):
+            raise OutsideCity("an appeal needs a point: (longitude, latitude)") from None
+        point = Point(float(lon), float(lat), srid=4326)
+    if point.geom_type != "Point":
+        raise OutsideCity(f"an appeal is a point, got a {point.geom_type}")
+    if point.srid is None:
+        point.srid = 4326
+    try:
+        check_geometry(point)
+    except ValidationError as exc:
+        raise OutsideCity(exc.message_dict["geom"][0]) from None
+    return point if point.srid == 4326 else point.transform(4326, clone=True)
+
+
+def register(*, category: str, point, actor=None, channel: str = "phone", incident_type: str | None = None,
+             caller_name: str = "", caller_phone: str = "", description: str = "", address: str = "",
+             dig_order=None, registered_at: dt.datetime | None = None) -> Appeal:
+    """Register a new appeal; every check runs before anything is written.
+
+    `actor` None is a system channel (a bot or app through the API, authenticated there);
+    a person registering needs the operator role.
+    """
+    if actor is not None:
+        roles.require(actor, "operator", doing="register appeals")
+    if channel not in CHANNEL_CODES:
+        raise UnknownChannel(f"unknown channel {channel!r}; channels: {', '.join(sorted(CHANNEL_CODES))}")
+    cat, it = resolve(category, incident_type)
+    point = _place(point)
+    registered_at = registered_at or timezone.now()
+    deadline = it.effective_deadline if it else cat.deadline
+    district = District.objects.filter(geom__contains=point).only("id").first()
+    with transaction.atomic():
+        appeal = Appeal.objects.create(
+            number=next_number(registered_at), category=cat.code, incident_type=it.code if it else "",
+            status="registered", channel=channel, registered_at=registered_at,
+            due_at=deadlines.initial_due(registered_at, deadline),
+            criticality=it.effective_criticality if it else cat.criticality,
+            urgent=it.is_urgent if it else cat.urgent,
+            address=address, caller_name=caller_name, caller_phone=caller_phone, description=description,
+            district=district, dig_order=dig_order, geom=point,
+        )
+        AppealEvent.objects.create(appeal=appeal, actor=actor, action="register", to_state="registered",
+                                   note=f"via {channel}",
+                                   data={"due_at": appeal.due_at.isoformat(), "deadline": deadline})
+    return appeal
