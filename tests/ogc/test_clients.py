@@ -40,3 +40,17 @@ def test_ogrinfo_reads_features_with_a_bbox_and_no_personal_field(served):
     assert len(re.findall(r"^OGRFeature\(appeals\)", out, re.M)) == 2
     assert "number (String) = 109-2026-000001" in out
     assert "caller" not in out and "description" not in out
+
+
+def test_owslib_lists_collections_and_reads_items_with_bbox_and_cql2(transactional_db, live_server, city):
+    from owslib.ogcapi.features import Features
+
+    api = Features(f"{live_server.url}/ogc/")
+    assert [c["id"] for c in api.collections()["collections"]] == registry.ids()
+    assert "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core" in api.conformance()["conformsTo"]
+    a1, a2, a3 = city["appeals"]
+    boxed = api.collection_items("appeals", bbox=[69.14, 54.86, 69.17, 54.89])
+    assert [f["id"] for f in boxed["features"]] == [a1.pk, a2.pk]
+    filtered = api.collection_items("appeals", filter="category = 'heating' AND status = 'registered'", limit=1)
+    assert [f["id"] for f in filtered["features"]] == [a1.pk] and filtered["numberMatched"] == 2
+    assert api.collection_item("appeals", str(a3.pk))["properties"]["number"] == a3.number
