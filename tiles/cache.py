@@ -21,8 +21,8 @@ from django.conf import settings
 
 from layers.registry import registry
 from tiles import grid
-from tiles.changes import Change, ChangeReader
-from tiles.sources import BASEMAP
+from tiles.changes import Change, ChangeReader, changed_since
+from tiles.sources import BASEMAP, source_layers
 
 BULK = 500  # more changes than this to one table in one read: drop their common extent
 SCAN_ABOVE = 64  # a tile range larger than this is matched against the cached keys instead
@@ -163,15 +163,27 @@ class TileCache:
                 return Tile(gz, pack_etag(gz), "memory")
         if self.directory:
             try:
-                gz = self.path(key).read_bytes()
+                raw = self.path(key).read_bytes()
             except FileNotFoundError:
+                return None
+            snapshot, _, gz = raw.partition(b"\n")
+            if self.disk_stale(key, snapshot.decode()):
+                self.path(key).unlink(missing_ok=True)
                 return None
             with self.lock:
                 self._remember(key, gz)
             return Tile(gz, pack_etag(gz), "disk")
         return None
 
-    def put(self, key: tuple, gz: bytes, generation: int | None = None) -> None:
+    def disk_stale(self, key: tuple, snapshot: str) -> bool:
+        """A disk tile may come from another process's render that an edit overtook."""
+        source, z, x, y = key
+        x0, y0, x1, y1 = grid.bounds(z, x, y)
+        pad = (x1 - x0) * grid.BUFFER / grid.EXTENT
+        tables = [layer.table for layer in source_layers(source)]
+        return changed_since(snapshot, tables, (x0 - pad, y0 - pad, x1 + pad, y1 + pad))
+
+    def put(self, key: tuple, gz: bytes, generation: int | None = None, snapshot: str = "") -> None:
         """Store a tile unless an invalidation ran since its render began (it may predate it)."""
         with self.lock:
             if generation is not None and generation != self.generation:
@@ -181,7 +193,7 @@ class TileCache:
                 p = self.path(key)
                 p.parent.mkdir(parents=True, exist_ok=True)
                 tmp = p.with_suffix(f".{os.getpid()}.{threading.get_ident()}")
-                tmp.write_bytes(gz)
+                tmp.write_bytes(snapshot.encode() + b"\n" + gz)
                 tmp.replace(p)
 
     def _remember(self, key: tuple, gz: bytes) -> None:

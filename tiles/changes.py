@@ -105,3 +105,26 @@ class ChangeReader:
         self.cursor = max(self.cursor, horizon)
         self.seen = {cid: xact for cid, xact in self.seen.items() if xact >= self.cursor}
         return out
+
+
+UNSEEN = """
+SELECT EXISTS (
+    SELECT 1 FROM qala_tile_change c
+    WHERE c.xact >= pg_snapshot_xmin(%(snap)s::pg_snapshot)::text::bigint
+      AND c.table_name = ANY(%(tables)s)
+      AND NOT pg_visible_in_snapshot(c.xact::text::xid8, %(snap)s::pg_snapshot)
+      AND c.xact IS DISTINCT FROM pg_current_xact_id_if_assigned()::text::bigint
+      AND (c.x0 IS NULL OR (c.x0 <= %(x1)s AND c.x1 >= %(x0)s AND c.y0 <= %(y1)s AND c.y1 >= %(y0)s))
+)
+"""
+
+
+def changed_since(snapshot: str, tables: list[str], box: tuple[float, float, float, float]) -> bool:
+    """Did a change to these tables inside box commit after a read in this snapshot?
+
+    What lets a process trust a tile another process wrote to disk: the writer may have
+    rendered it just before an edit that this process has already applied."""
+    with connection.cursor() as cur:
+        cur.execute(UNSEEN, {"snap": snapshot, "tables": tables, "x0": box[0], "y0": box[1],
+                             "x1": box[2], "y1": box[3]})
+        return cur.fetchone()[0]

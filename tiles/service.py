@@ -19,6 +19,7 @@ def get_tile(source: str, z: int, x: int, y: int) -> Tile:
     hit = cache.get(key)
     if hit is not None:
         return hit
-    gz, etag = pack(render(source, z, x, y))
-    cache.put(key, gz, generation)
+    data, snapshot = render(source, z, x, y)
+    gz, etag = pack(data)
+    cache.put(key, gz, generation, snapshot)
     return Tile(gz, etag, "miss")

@@ -155,15 +155,16 @@ def source_layers(source: str) -> list[Layer]:
     return [registry.get(source)]
 
 
-def render(source: str, z: int, x: int, y: int) -> bytes:
-    """The MVT bytes of one tile, from one SQL statement (zero bytes when nothing is there)."""
+def render(source: str, z: int, x: int, y: int) -> tuple[bytes, str]:
+    """The MVT bytes of one tile from one SQL statement (zero bytes when nothing is there), and
+    the database snapshot it was read in: the disk cache checks later changes against it."""
     check(z, x, y)
     layers = source_layers(source)
     sql = statement(layers, z)
     if sql is None:
-        return b""
+        sql = "SELECT ''::bytea"
     cells = max((AGGREGATED[layer.id].cells_per_tile for layer in layers if layer.id in AGGREGATED), default=32)
     with connection.cursor() as cur:
-        cur.execute(sql, params(z, x, y, cells))
-        data = cur.fetchone()[0]
-    return bytes(data) if data is not None else b""
+        cur.execute(f"{sql}, pg_current_snapshot()::text", params(z, x, y, cells))
+        data, snapshot = cur.fetchone()
+    return (bytes(data) if data is not None else b""), snapshot

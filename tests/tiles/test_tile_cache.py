@@ -1,5 +1,9 @@
 """Cache: an edit changes the next response for the tiles it touches and no other."""
 import gzip
+import json
+
+import pytest
+from django.db import connection
 
 from django.contrib.gis.geos import MultiLineString
 
@@ -111,3 +115,27 @@ def test_etag_gives_304_and_gzip_when_accepted(client, db):
     resp = fetch(client, "buildings", *t, HTTP_IF_NONE_MATCH=plain["ETag"])
     assert resp.status_code == 304 and resp.content == b""
     assert fetch(client, "buildings", *t, HTTP_IF_NONE_MATCH='"other"').status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_disk_tile_overtaken_by_an_edit_is_not_served_by_another_process(client, settings):
+    """Process A wrote the tile just before an edit; process B has already read that edit from the
+    change log (so its own invalidation will not run again) and must still not serve A's file."""
+    near, _ = make_buildings()
+    t = tile_of(NEAR, 16)
+    fetch(client, "buildings", *t)  # "process A" renders and writes to disk
+    fetch(client, "buildings", *tile_of(FAR, 16))
+    near.street = "улица Жамбыла"
+    near.save()  # committed: a real edit from another connection's point of view
+    cache.reset()
+    with connection.cursor() as cur:
+        cur.execute("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
+        horizon = cur.fetchone()[0]
+    seen = {c.id: c.xact for c in TileChange.objects.all()}
+    cursor_file = settings.QALA_TILES["cache_dir"] / "cursor"
+    cursor_file.write_text(json.dumps({"cursor": horizon, "seen": seen}))  # "process B" is past the edit
+    resp = fetch(client, "buildings", *t)
+    assert resp["X-Tile-Cache"] == "miss"
+    assert decode(resp)["buildings"]["features"][0]["properties"]["street"] == "улица Жамбыла"
+    # and an untouched disk tile is still trusted
+    assert fetch(client, "buildings", *tile_of(FAR, 16))["X-Tile-Cache"] == "disk"
