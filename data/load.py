@@ -1,0 +1,180 @@
+"""Load the demo city with COPY in one transaction, once.
+
+Demo rows carry source_id 'demo:<layer>:<row>'; a one-row marker table records the
+seed and scale. A second load is a no-op unless forced, and a forced load replaces only
+demo rows, refusing if real data (an appeal, say) points at them.
+"""
+from __future__ import annotations
+
+import io
+import time
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import shapely
+from django.conf import settings
+from django.db import connection, transaction
+from tqdm import tqdm
+
+from data.generate import DEFAULT_SEED, City, build_city
+from gis.errors import QalaError
+from layers.registry import registry
+
+DEMO_PREFIX = "demo:"
+MARKER = """CREATE TABLE IF NOT EXISTS qala_demo_city (
+    id integer PRIMARY KEY CHECK (id = 1), seed integer NOT NULL, scale text NOT NULL,
+    loaded_at timestamptz NOT NULL DEFAULT now())"""
+
+
+class DemoCityInUse(QalaError):
+    status = 409
+    code = "demo-city-in-use"
+
+
+@dataclass
+class LoadResult:
+    loaded: bool
+    seed: int | None
+    scale: str | None
+    counts: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+
+
+def _text(value) -> str:
+    """One value in PostgreSQL COPY text format."""
+    if value is None:
+        return r"\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, list):
+        inner = ",".join('"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"' for v in value)
+        value = "{" + inner + "}"
+    s = str(value)
+    if any(c in s for c in "\\\t\n\r"):
+        s = s.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    return s
+
+
+def loaded_demo(cur) -> tuple[int, str] | None:
+    cur.execute(MARKER)
+    cur.execute("SELECT seed, scale FROM qala_demo_city WHERE id = 1")
+    row = cur.fetchone()
+    return (row[0], row[1]) if row else None
+
+
+def _allocate_ids(cur, table: str, n: int) -> list[int]:
+    cur.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, n])
+    return [r[0] for r in cur.fetchall()]
+
+
+def _remove_demo(cur) -> None:
+    """Delete demo rows, last layer first. Rows outside the demo that point at demo rows are
+    unlinked where the link may be cleared; otherwise (an appeal's history, an appeal on a demo
+    house) the replacement is refused: nothing but demo data is ever lost."""
+    layers = list(registry)
+    demo = DEMO_PREFIX + "%"
+    for layer in layers:
+        for rel in layer.model._meta.related_objects:
+            if rel.many_to_many:
+                continue
+            src = rel.related_model._meta
+            where = f'"{rel.field.column}" IN (SELECT id FROM "{layer.table}" WHERE source_id LIKE %s)'
+            params = [demo]
+            if any(f.name == "source_id" for f in src.concrete_fields):
+                where += " AND (source_id IS NULL OR source_id NOT LIKE %s)"
+                params.append(demo)
+            if rel.on_delete.__name__ == "SET_NULL":
+                cur.execute(f'UPDATE "{src.db_table}" SET "{rel.field.column}" = NULL WHERE {where}', params)
+                continue
+            cur.execute(f'SELECT count(*) FROM "{src.db_table}" WHERE {where}', params)
+            n = cur.fetchone()[0]
+            if n:
+                raise DemoCityInUse(f"{n} rows of {src.db_table} that are not demo data refer to demo {layer.id}; "
+                                    "the demo city cannot be replaced without losing them")
+    for layer in reversed(layers):
+        for m2m in layer.model._meta.local_many_to_many:
+            through = m2m.remote_field.through._meta
+            cur.execute(f'DELETE FROM "{through.db_table}" WHERE "{m2m.m2m_column_name()}" IN '
+                        f'(SELECT id FROM "{layer.table}" WHERE source_id LIKE %s)', [demo])
+        guards = _delete_guards(cur, layer.table)
+        for name in guards:  # appeals are never deleted; demo appeals are not appeals anyone made
+            cur.execute(f'ALTER TABLE "{layer.table}" DISABLE TRIGGER "{name}"')
+        cur.execute(f'DELETE FROM "{layer.table}" WHERE source_id LIKE %s', [demo])
+        if guards:
+            cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cur.execute("SET CONSTRAINTS ALL DEFERRED")
+        for name in guards:
+            cur.execute(f'ALTER TABLE "{layer.table}" ENABLE TRIGGER "{name}"')
+    cur.execute("DELETE FROM qala_demo_city")
+
+
+def _delete_guards(cur, table: str) -> list[str]:
+    """The append-only guards (qala_refuse_change) on `table`; other triggers (tile caches) keep running."""
+    cur.execute("""SELECT t.tgname FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid
+                   WHERE t.tgrelid = %s::regclass AND NOT t.tgisinternal AND p.proname = 'qala_refuse_change'
+                   AND t.tgenabled <> 'D' ORDER BY t.tgname""", [table])
+    names = [r[0] for r in cur.fetchall()]
+    if names:  # ALTER TABLE needs the deferred foreign-key checks of this transaction done first
+        cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cur.execute("SET CONSTRAINTS ALL DEFERRED")
+    return names
+
+
+def _copy(cur, table: str, columns: list[str], lines: list[str]) -> None:
+    buf = io.StringIO("".join(lines))
+    cols = ", ".join(f'"{c}"' for c in columns)
+    cur.copy_expert(f'COPY "{table}" ({cols}) FROM STDIN', buf)
+
+
+def write_city(cur, city: City, progress: bool = False) -> dict[str, int]:
+    """COPY every table of `city`; foreign keys (row indexes) become the ids allocated up front."""
+    cur.execute("SELECT now()")
+    now = cur.fetchone()[0].isoformat()
+    ids = {layer.id: _allocate_ids(cur, layer.table, len(city.tables[layer.id].rows))
+           for layer in registry if layer.id in city.tables}
+    counts = {}
+    bar = tqdm(list(registry), desc="demo city", unit="layer", disable=not progress)
+    for layer in bar:
+        table = city.tables.get(layer.id)
+        if table is None:
+            continue
+        bar.set_postfix_str(f"{layer.id} ({len(table.rows)})")
+        fk_pos = {table.columns.index(c): ids[ref] for c, ref in table.fks.items()}
+        geoms = shapely.set_srid([r[-1] for r in table.rows], 4326)
+        hexes = shapely.to_wkb(geoms, hex=True, include_srid=True) if table.rows else []
+        lines = []
+        for k, row in enumerate(table.rows):
+            values = [ids[layer.id][k], f"{DEMO_PREFIX}{layer.id}:{k:06d}", now, now]
+            for pos, v in enumerate(row[:-1]):
+                values.append(fk_pos[pos][v] if pos in fk_pos and v is not None else v)
+            values.append(hexes[k])
+            lines.append("\t".join(_text(v) for v in values) + "\n")
+        _copy(cur, layer.table, ["id", "source_id", "created_at", "updated_at", *table.columns, layer.geometry_field],
+              lines)
+        counts[layer.id] = len(table.rows)
+    stops = registry.get("bus_stops").model._meta.get_field("routes")
+    through = stops.remote_field.through._meta.db_table
+    _copy(cur, through, [stops.m2m_column_name(), stops.m2m_reverse_name()],
+          [f"{ids['bus_stops'][s]}\t{ids['bus_routes'][r]}\n" for s, r in city.links])
+    for layer in registry:
+        cur.execute(f'ANALYZE "{layer.table}"')
+    return counts
+
+
+def load_demo_city(seed: int = DEFAULT_SEED, scale: str = "full", force: bool = False,
+                   progress: bool = False) -> LoadResult:
+    """Load the demo city unless it is there already; `force` replaces it (seed and scale may change)."""
+    started = time.monotonic()
+    with transaction.atomic(), connection.cursor() as cur:
+        loaded_demo(cur)  # creates the marker table on first use
+        cur.execute("LOCK TABLE qala_demo_city IN EXCLUSIVE MODE")  # two `qala run`s load it once
+        present = loaded_demo(cur)
+        if present and not force:
+            return LoadResult(False, present[0], present[1])
+        _remove_demo(cur)
+        city = build_city(seed, scale, centre=settings.QALA_CITY["center"], srid=settings.QALA_CITY["metric_srid"])
+        counts = write_city(cur, city, progress)
+        cur.execute("INSERT INTO qala_demo_city (id, seed, scale) VALUES (1, %s, %s)", [seed, scale])
+    return LoadResult(True, seed, scale, counts, time.monotonic() - started)
