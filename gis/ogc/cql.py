@@ -8,6 +8,7 @@ refused before any SQL exists, so a filter cannot probe caller data.
 from __future__ import annotations
 
 import json
+import re
 
 from django.db import connection
 
@@ -39,13 +40,57 @@ def _attributes(node) -> set[str]:
     return found
 
 
+# CQL2 (OGC 21-065) names → the names pygeofilter's grammar knows
+TEMPORAL = {"T_AFTER": "T_AFTER", "T_BEFORE": "T_BEFORE", "T_CONTAINS": "T_CONTAINS", "T_DURING": "T_DURING",
+            "T_EQUALS": "T_EQUALS", "T_FINISHEDBY": "T_ENDEDBY", "T_FINISHES": "T_ENDS",
+            "T_INTERSECTS": "T_INTERSECTS", "T_MEETS": "T_MEETS", "T_METBY": "T_METBY",
+            "T_OVERLAPPEDBY": "T_OVERLAPPEDBY", "T_OVERLAPS": "T_OVERLAPS", "T_STARTEDBY": "T_BEGUNBY",
+            "T_STARTS": "T_BEGINS"}
+_TEMPORAL_CALL = re.compile(r"\b(" + "|".join(TEMPORAL) + r")\s*\(", re.IGNORECASE)
+
+
+def _close(text: str, start: int) -> tuple[int, int]:
+    """From just inside '(' at start: the index of the top-level comma and of the matching ')'."""
+    depth, comma, i, quoted = 0, -1, start, False
+    while i < len(text):
+        ch = text[i]
+        if quoted:
+            quoted = not (ch == "'" and not text.startswith("''", i))
+            i += 2 if ch == "'" and text.startswith("''", i) else 1
+            continue
+        if ch == "'":
+            quoted = True
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            if depth == 0:
+                return comma, i
+            depth -= 1
+        elif ch == "," and depth == 0 and comma < 0:
+            comma = i
+        i += 1
+    raise InvalidFilter("filter is not valid cql2-text: unbalanced parentheses", parameter="filter")
+
+
+def temporal_infix(text: str) -> str:
+    """CQL2's T_AFTER(a, b) → (a T_AFTER b): pygeofilter 0.4 parses temporal predicates infix only."""
+    while match := _TEMPORAL_CALL.search(text):
+        comma, end = _close(text, match.end())
+        if comma < 0:
+            raise InvalidFilter(f"filter: {match.group(1)} takes two arguments", parameter="filter")
+        name = TEMPORAL[match.group(1).upper()]
+        text = (f"{text[:match.start()]}({text[match.end():comma].strip()} {name} "
+                f"{text[comma + 1:end].strip()}){text[end + 1:]}")
+    return text
+
+
 def parse(text: str, lang: str | None):
     lang = lang or "cql2-text"
     try:
         if lang == "cql2-text":
             from pygeofilter.parsers.cql2_text import parse as parse_text
 
-            return parse_text(text)
+            return parse_text(temporal_infix(text))
         if lang == "cql2-json":
             from pygeofilter.parsers.cql2_json import parse as parse_json
 

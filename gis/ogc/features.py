@@ -34,6 +34,7 @@ class Query:
     interval: Interval | None = None
     equals: dict[str, object] = field(default_factory=dict)  # queryable name -> parsed value
     extra_where: list[tuple[str, list]] = field(default_factory=list)  # e.g. a CQL2 filter
+    sortby: list[tuple[str, bool]] = field(default_factory=list)  # (queryable, descending); then by id
 
 
 @dataclass
@@ -104,7 +105,9 @@ def page(coll: Collection, q: Query) -> Page:
         page_clauses.append(f"{pk} > %s")
         page_params.append(q.after)
     where = f"WHERE {' AND '.join(page_clauses)}" if page_clauses else ""
-    sql = f"SELECT {feature_sql(coll, q.crs)} FROM {table} {where} ORDER BY {pk} LIMIT %s OFFSET %s"
+    order = [f"{coll.qualified(coll.queryables[name].column)} {'DESC' if desc else 'ASC'}" for name, desc in q.sortby]
+    order = ", ".join([*order, pk])
+    sql = f"SELECT {feature_sql(coll, q.crs)} FROM {table} {where} ORDER BY {order} LIMIT %s OFFSET %s"
     with connection.cursor() as cur:
         cur.execute(sql, [*page_params, q.limit + 1, q.offset])
         rows = cur.fetchall()

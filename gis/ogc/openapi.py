@@ -19,6 +19,7 @@ CONFORMANCE = [
     "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables-query-parameters",
     "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/filter",
     "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/features-filter",
+    "http://www.opengis.net/spec/ogcapi-features-5/1.0/conf/sorting",
     "http://www.opengis.net/spec/cql2/1.0/conf/cql2-text",
     "http://www.opengis.net/spec/cql2/1.0/conf/cql2-json",
     "http://www.opengis.net/spec/cql2/1.0/conf/basic-cql2",
@@ -45,6 +46,8 @@ PARAMETERS = {
     "bbox-crs": {"name": "bbox-crs", "in": "query", "schema": {"type": "string", "format": "uri"}},
     "crs": {"name": "crs", "in": "query", "schema": {"type": "string", "format": "uri"}},
     "datetime": {"name": "datetime", "in": "query", "schema": {"type": "string"}},
+    "sortby": {"name": "sortby", "in": "query", "style": "form", "explode": False,
+               "schema": {"type": "array", "items": {"type": "string", "pattern": "[+-]?[A-Za-z_]+"}}},
     "filter": {"name": "filter", "in": "query", "schema": {"type": "string"}},
     "filter-lang": {"name": "filter-lang", "in": "query",
                     "schema": {"type": "string", "enum": ["cql2-text", "cql2-json"]}},
@@ -80,7 +83,7 @@ def openapi_document(server: str) -> dict:
     for coll in all_collections():
         cid = coll.id
         item_params = [_ref(n) for n in ("f", "limit", "offset", "after", "bbox", "bbox-crs", "crs",
-                                         "filter", "filter-lang", "filter-crs")]
+                                         "filter", "filter-lang", "filter-crs", "sortby")]
         if coll.temporal:
             item_params.append(_ref("datetime"))
         item_params += [{"name": q.name, "in": "query", "schema": q.schema} for q in coll.queryables.values()]

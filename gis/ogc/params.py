@@ -100,6 +100,21 @@ def datetime_interval(raw: str | None, name: str = "datetime") -> Interval | Non
     return Interval(start, end)
 
 
+def sortby(raw: str | None, queryables) -> list[tuple[str, bool]]:
+    """'-registered_at,+category' → [(name, descending)]; only queryables sort."""
+    if raw is None or raw == "":
+        return []
+    keys = []
+    for part in raw.split(","):
+        part = part.strip()
+        desc = part.startswith("-")
+        name = part.lstrip("+-").strip()
+        if name not in queryables:
+            raise InvalidParameter("sortby", f"{name[:60]!r} is not a queryable; sort by one of {', '.join(queryables)}")
+        keys.append((name, desc))
+    return keys
+
+
 def _int(name: str, raw: str) -> int:
     try:
         return int(raw)

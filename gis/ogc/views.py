@@ -18,7 +18,7 @@ from gis.ogc.openapi import CONFORMANCE, openapi_document
 
 # Parameters the items endpoint understands; any other name must be a queryable.
 ITEMS_PARAMS = {"f", "lang", "limit", "offset", "after", "bbox", "bbox-crs", "crs", "datetime",
-                "filter", "filter-lang", "filter-crs"}
+                "filter", "filter-lang", "filter-crs", "sortby"}
 CHUNK = 500
 
 
@@ -136,6 +136,9 @@ def parse_query(request: HttpRequest, coll: Collection) -> features.Query:
         crs=crs_mod.parse(get.get("crs"), "crs"),
         interval=params.datetime_interval(get.get("datetime")),
     )
+    q.sortby = params.sortby(get.get("sortby"), coll.queryables)
+    if q.sortby and q.after is not None:
+        raise InvalidParameter("after", "keyset paging follows the id order; with sortby page by offset")
     if q.interval and not coll.temporal:
         raise InvalidParameter("datetime", f"collection {coll.id} has no temporal property")
     for name in get:
@@ -163,7 +166,9 @@ def _page_links(request: HttpRequest, coll: Collection, q: features.Query, page:
     links = [_link(_url(request, path, **keep, f="json", **_position(q)), "self", GEOJSON),
              _link(_url(request, path, **keep, f="html", **_position(q)), "alternate", HTML),
              _link(_url(request, f"collections/{coll.id}"), "collection", JSON)]
-    if page.more:
+    if page.more and q.sortby:
+        links.append(_link(_url(request, path, **keep, f="json", offset=q.offset + q.limit), "next", GEOJSON))
+    elif page.more:
         links.append(_link(_url(request, path, **keep, f="json", after=page.last_id), "next", GEOJSON))
     if q.offset and q.after is None:
         prev = max(0, q.offset - q.limit)

@@ -116,12 +116,23 @@ def test_html_pages_render(client, city):
     ("category = 'heating'", [0, 2]),
     ("category = 'heating' AND S_INTERSECTS(geometry, POLYGON((69.1 54.8, 69.2 54.8, 69.2 54.9, 69.1 54.9, 69.1 54.8)))", [0]),
     ("registered_at > TIMESTAMP('2026-03-05T00:00:00Z')", [1, 2]),
-    ("registered_at T_AFTER TIMESTAMP('2026-03-15T00:00:00Z')", [2]),  # pygeofilter 0.4: infix only
+    ("T_AFTER(registered_at, TIMESTAMP('2026-03-15T00:00:00Z'))", [2]),
+    ("t_before(registered_at, TIMESTAMP('2026-03-05T00:00:00Z')) OR category = 'water'", [0, 1]),
+    ("T_DURING(registered_at, INTERVAL('2026-03-05T00:00:00Z', '2026-03-15T00:00:00Z'))", [1]),
     ("status IN ('closed') OR category LIKE 'hea%'", [0, 1, 2]),
 ])
 def test_cql2_text_filter(client, city, query, expected):
     doc = get_json(client, f"{ITEMS}?filter={query}")
     assert ids(doc) == [city["appeals"][i].pk for i in expected]
+
+
+def test_sortby_orders_and_pages_by_offset(client, city):
+    a1, a2, a3 = city["appeals"]
+    doc = get_json(client, f"{ITEMS}?sortby=-registered_at&limit=2")
+    assert ids(doc) == [a3.pk, a2.pk]
+    nxt = next(link["href"] for link in doc["links"] if link["rel"] == "next")
+    assert ids(get_json(client, nxt.replace("http://testserver", ""))) == [a1.pk]
+    assert ids(get_json(client, f"{ITEMS}?sortby=category,-registered_at")) == [a3.pk, a1.pk, a2.pk]
 
 
 def test_cql2_json_filter(client, city):
