@@ -72,3 +72,17 @@ TILE_CACHE_DIR = Path(env_str("QALA_TILE_CACHE_DIR", str(VAR_DIR / "tiles"))).re
 TILE_DISK_CACHE = env_bool("QALA_TILE_DISK_CACHE", True)
 TILE_MEMORY_MB = env_int("QALA_TILE_MEMORY_MB", 256)
 TILE_MAX_ZOOM = env_int("QALA_TILE_MAX_ZOOM", 22)
+
+# Workflow: outgoing mail (dig-order notices) over SMTP, the worker's pace, paving weights.
+EMAIL_HOST = env_str("QALA_EMAIL_HOST", "127.0.0.1")
+EMAIL_PORT = env_int("QALA_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("QALA_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env_str("QALA_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("QALA_EMAIL_TLS", False)
+NOTICE_FROM = env_str("QALA_NOTICE_FROM", "109@qala.invalid")
+WORKER_INTERVAL = env_int("QALA_WORKER_INTERVAL", 60)
+PDF_FONT = env_str("QALA_PDF_FONT", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+# paving queue: weight of apartments served, appeals to the akim, yard area (each min-max scaled)
+PAVING_WEIGHTS = env_floats("QALA_PAVING_WEIGHTS", (0.5, 0.3, 0.2))
+# a KSK with complaints from more than this many distinct addresses in the period: signal
+KSK_SIGNAL_ADDRESSES = env_int("QALA_KSK_SIGNAL_ADDRESSES", 10)

@@ -147,3 +147,19 @@ QALA_TILES = {
     "memory_mb": config.TILE_MEMORY_MB,
     "max_zoom": config.TILE_MAX_ZOOM,
 }
+
+# Workflow (gis/workflow/): notices by Django's SMTP backend, the worker, rankings.
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = config.EMAIL_HOST
+EMAIL_PORT = config.EMAIL_PORT
+EMAIL_HOST_USER = config.EMAIL_HOST_USER
+EMAIL_HOST_PASSWORD = config.EMAIL_HOST_PASSWORD
+EMAIL_USE_TLS = config.EMAIL_USE_TLS
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = config.NOTICE_FROM
+QALA_WORKFLOW = {
+    "worker_interval": config.WORKER_INTERVAL,
+    "pdf_font": config.PDF_FONT,
+    "paving_weights": dict(zip(("apartments", "akim_appeals", "area"), config.PAVING_WEIGHTS)),
+    "ksk_signal_addresses": config.KSK_SIGNAL_ADDRESSES,
+}
