@@ -6,6 +6,8 @@ from django.contrib.auth.models import Group, User
 from django.contrib.gis.geos import LineString, MultiLineString, MultiPolygon, Point, Polygon
 from django.utils import timezone
 
+from gis.workflow.catalog import load_catalog
+
 from layers.appeals import Appeal
 from layers.buildings import Building
 from layers.dig_orders import DigOrder
@@ -29,6 +31,7 @@ def box(x, y, w=D, h=D):
 
 
 def build_quarter() -> dict:
+    load_catalog()
     today = timezone.localdate()
     district = District.objects.create(code="N", name="Северный район", name_kk="Солтүстік аудан",
                                        geom=box(X0 - 0.01, Y0 - 0.01, 0.03, 0.03))

@@ -103,7 +103,8 @@ def test_operator_finds_the_yard_and_registers_an_appeal(page, transactional_db)
     page.click("#registered-number")
     page.wait_for_url(f"**/appeal/{number}/")
     assert page.inner_text("#appeal-number") == number
-    assert page.inner_text("#appeal-status") == "registered"
+    assert page.get_attribute("#appeal-status", "data-status") == "registered"
+    assert page.inner_text("#appeal-status") == "Registered"  # the browser asks for English
     body = page.content()
     assert "Пётр Заявитель" not in body and "+7 700 123 4567" not in body and "onerror" not in body
     assert page.evaluate("window.__pwned") is None

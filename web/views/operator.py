@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from gis.errors import QalaError
 from web.access import OPERATOR, role_required
-from web.appeals import InvalidAppeal, categories, register
+from web.appeals import InvalidAppeal, categories, incident_types, register
 from web.views.common import lang, map_config, page
 
 LAYERS = ["districts", "streets", "yards", "buildings", "network_segments", "wells", "dig_orders",
@@ -20,7 +20,8 @@ LAYERS = ["districts", "streets", "yards", "buildings", "network_segments", "wel
 @role_required(OPERATOR)
 def console(request):
     return page(request, "web/operator.html", {"map": map_config(request, LAYERS, zoom=13),
-                                               "categories": categories(lang(request))},
+                                               "categories": categories(lang(request)),
+                                               "incident_types": incident_types(lang(request))},
                 legend_layers=LAYERS)
 
 
@@ -38,9 +39,9 @@ def register_appeal(request):
                 raise InvalidAppeal("The request body must be a JSON object.")
         else:
             data = request.POST.dict()
-        appeal = register(data)
+        appeal = register(data, actor=request.user)
     except QalaError as exc:
         return JsonResponse(exc.problem(), status=exc.status, content_type="application/problem+json")
     return JsonResponse({"number": appeal.number, "url": reverse("web:appeal", args=[appeal.number]),
-                         "due_at": appeal.due_at.isoformat(), "executor": appeal.executor_id,
+                         "due_at": appeal.due_at.isoformat() if appeal.due_at else None, "urgent": appeal.urgent,
                          "lon": appeal.geom.x, "lat": appeal.geom.y}, status=201)

@@ -11,7 +11,7 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_GET
 
 from layers.yards import Yard
-from web.appeals import AppealNotFound, category_title, public_status
+from web.appeals import AppealNotFound, public_status
 from web.mapstyle import DEADLINE_COLORS, DEADLINE_SOON_DAYS
 from web.paving import paving_queue, weights
 from web.views.common import lang, map_config, page
@@ -57,10 +57,9 @@ def appeal_lookup(request):
 def appeal(request, number: str):
     """An appeal's status for the citizen who holds its number."""
     try:
-        status = public_status(number)
+        status = public_status(number, lang(request))
     except AppealNotFound as exc:
         return page(request, "web/appeal_not_found.html", {"number": number[:40], "error": exc}, status=404)
-    status["category_title"] = category_title(status["category"], lang(request))
     return page(request, "web/appeal.html", {"a": status})
 
 

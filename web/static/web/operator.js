@@ -103,6 +103,14 @@
     $("card").hidden = false;
   }
 
+  $("f-category").addEventListener("change", function () {
+    var cat = $("f-category").value;
+    Array.prototype.forEach.call($("f-incident").options, function (o) {
+      o.hidden = Boolean(o.value) && o.dataset.category !== cat;
+    });
+    $("f-incident").value = "";
+  });
+
   $("appeal-form").addEventListener("submit", function (ev) {
     ev.preventDefault();
     var body = Object.fromEntries(new FormData(ev.target).entries());
