@@ -180,7 +180,8 @@ def build_city(seed: int = DEFAULT_SEED, scale: str = "full", centre=(69.15, 54.
     planted = _appeals(plan, t, rows, table, orgs, all_edges, nets, heating_street, yard_ksk)
 
     contractors = [(orgs[k], k) for k in vocab.UTILITIES] + [(orgs[k], "contractor") for k in orgs if k.startswith("contractor")]
-    out = table("dig_orders", ["number", "contractor_id", "purpose", "issued_on", "restore_by", "closed_on"],
+    out = table("dig_orders", ["number", "contractor_id", "purpose", "issued_on", "restore_by", "closed_on",
+                                     "closing_act"],
                 {"contractor_id": "organizations"})
     out.extend([*r[:-1], _multi(r[-1])] for r in dig_orders(plan, all_edges, contractors))
 

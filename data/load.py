@@ -141,17 +141,22 @@ def write_city(cur, city: City, progress: bool = False) -> dict[str, int]:
         if table is None:
             continue
         bar.set_postfix_str(f"{layer.id} ({len(table.rows)})")
+        # a column the model does not have (yet) is left out: the generator may run ahead of a migration
+        known = {f.column for f in layer.model._meta.concrete_fields}
+        keep = [k for k, c in enumerate(table.columns) if c in known]
         fk_pos = {table.columns.index(c): ids[ref] for c, ref in table.fks.items()}
         geoms = shapely.set_srid([r[-1] for r in table.rows], 4326)
         hexes = shapely.to_wkb(geoms, hex=True, include_srid=True) if table.rows else []
         lines = []
         for k, row in enumerate(table.rows):
             values = [ids[layer.id][k], f"{DEMO_PREFIX}{layer.id}:{k:06d}", now, now]
-            for pos, v in enumerate(row[:-1]):
+            for pos in keep:
+                v = row[pos]
                 values.append(fk_pos[pos][v] if pos in fk_pos and v is not None else v)
             values.append(hexes[k])
             lines.append("\t".join(_text(v) for v in values) + "\n")
-        _copy(cur, layer.table, ["id", "source_id", "created_at", "updated_at", *table.columns, layer.geometry_field],
+        columns = [table.columns[k] for k in keep]
+        _copy(cur, layer.table, ["id", "source_id", "created_at", "updated_at", *columns, layer.geometry_field],
               lines)
         counts[layer.id] = len(table.rows)
     stops = registry.get("bus_stops").model._meta.get_field("routes")

@@ -13,7 +13,8 @@ REFERENCE_DAY = date(2026, 11, 1)
 
 
 def dig_orders(plan: Plan, all_edges, contractors: list[tuple[int, str]]) -> list[tuple]:
-    """(number, contractor org, purpose, issued, restore_by, closed, polygon); contractors = (org, kind)."""
+    """(number, contractor org, purpose, issued, restore_by, closed, closing act, polygon);
+    contractors = (org, kind)."""
     rng = plan.rng
     rows = []
     for _ in range(plan.scale.dig_orders):
@@ -43,6 +44,8 @@ def dig_orders(plan: Plan, all_edges, contractors: list[tuple[int, str]]) -> lis
     for r in rows:
         seq[r[3].year] = seq.get(r[3].year, 0) + 1
         r[0] = f"ЗР-{r[3].year}-{seq[r[3].year]:04d}"
+        act = f"АВ-{r[5].year}-{seq[r[3].year]:04d}" if r[5] else ""  # the act of restoration closes it
+        r.insert(6, act)
     return [tuple(r) for r in rows]
 
 
