@@ -16,6 +16,7 @@ urlpatterns = [
     path("operator/", operator.console, name="operator"),
     path("operator/appeals", operator.register_appeal, name="register-appeal"),
     path("planner/", planner.planner, name="planner"),
+    path("planner/segments/<int:segment_id>/accidents", planner.segment_accidents, name="segment-accidents"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("dashboard.json", dashboard.dashboard_json, name="dashboard-json"),
     path("login/", auth_views.LoginView.as_view(template_name="web/login.html", next_page="web:home"), name="login"),

@@ -145,6 +145,16 @@ def test_planner_and_dashboard_render_for_a_supervisor(page, transactional_db):
     assert page.evaluate("qalaMap.getLayoutProperty('buildings-fill', 'visibility')") == "none"
     page.check("#toggle-3d")
     assert page.evaluate("qalaMap.getLayoutProperty('buildings-3d', 'visibility')") == "visible"
+    page.select_option("#period", "30")
+    assert page.evaluate("JSON.stringify(qalaMap.getFilter('dig_orders-fill'))").count(">=") == 1
+    # a click on the heating main shows its accident history
+    page.evaluate("qalaMap.jumpTo({center: [69.1525, 54.8702], zoom: 17, pitch: 0})")
+    page.wait_for_function("qalaMap.loaded() && qalaMap.queryRenderedFeatures({layers: ['network_segments']}).length > 0")
+    x, y = page.evaluate("(() => { const p = qalaMap.project([69.1525, 54.8702]); return [p.x, p.y]; })()")
+    box = page.locator("#map canvas").bounding_box()
+    page.mouse.click(box["x"] + x, box["y"] + y)
+    page.wait_for_selector("#segment:not([hidden])")
+    assert "heating" in page.inner_text("#segment-title")
     page.screenshot(path=SHOTS / "planner.png")
     page.goto("/dashboard/")
     assert page.inner_text("#total-received") == "2"

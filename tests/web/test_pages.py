@@ -168,3 +168,23 @@ def test_pages_speak_the_chosen_language(client, quarter, lang, heading):
     assert resp.status_code == 302 and resp["Location"] == "/paving/"
     page = client.get("/paving/").content.decode()
     assert f'<html lang="{lang}">' in page and f"<h1>{heading}</h1>" in page
+
+
+def test_segment_accident_history_counts_its_network_nearby(planner_client, quarter):
+    from django.contrib.gis.geos import Point
+
+    from layers.network_segments import NetworkSegment
+    seg = NetworkSegment.objects.get()
+    now = timezone.now()
+    Appeal.objects.create(number="109-2026-000100", category="heating", registered_at=now,
+                          caller_name=SECRET_NAME, geom=Point(X0 + 0.001, Y0 + 0.0003, srid=4326))
+    Appeal.objects.create(number="109-2026-000101", category="roads", registered_at=now,
+                          geom=Point(X0 + 0.001, Y0 + 0.0003, srid=4326))
+    Appeal.objects.create(number="109-2026-000102", category="heating", registered_at=now,
+                          geom=Point(X0 + 0.001, Y0 + 0.003, srid=4326))  # 300 m away
+    resp = planner_client.get(f"/planner/segments/{seg.pk}/accidents")
+    data = resp.json()
+    assert resp.status_code == 200 and data["segment"]["kind"] == "heating"
+    assert [a["number"] for a in data["accidents"]] == ["109-2026-000100"]
+    assert SECRET_NAME not in resp.content.decode()
+    assert planner_client.get("/planner/segments/999999/accidents").status_code == 404

@@ -1,15 +1,32 @@
-"""The planner's map: every registry layer switchable, the 3D buildings toggle."""
+"""The planner's map: every registry layer switchable, a time filter, the 3D buildings toggle,
+and a network segment's accident history on a click."""
 from __future__ import annotations
 
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import JsonResponse
 from django.views.decorators.http import require_GET
 
+from gis.errors import QalaError
 from web.access import PLANNER, role_required
+from web.networks import accident_history
 from web.views.common import map_config, page
 
 FIRST_SHOWN = ["districts", "streets", "buildings", "network_segments", "dig_orders", "repair_works"]
+PERIODS = [30, 90, 365, 1095]
 
 
 @require_GET
 @role_required(PLANNER)
 def planner(request):
-    return page(request, "web/planner.html", {"map": map_config(request, FIRST_SHOWN), "shown": FIRST_SHOWN})
+    return page(request, "web/planner.html", {"map": map_config(request, FIRST_SHOWN), "shown": FIRST_SHOWN,
+                                              "periods": PERIODS})
+
+
+@require_GET
+@role_required(PLANNER)
+def segment_accidents(request, segment_id: int):
+    try:
+        data = accident_history(segment_id)
+    except QalaError as exc:
+        return JsonResponse(exc.problem(), status=exc.status, content_type="application/problem+json")
+    return JsonResponse(data, encoder=DjangoJSONEncoder, json_dumps_params={"ensure_ascii": False})
