@@ -19,7 +19,7 @@ from gis.replicas import reading_connection
 MAX_QUERY = 200
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 HOUSE = re.compile(
-    r"(?:^|\s|,)(?:д\.?|дом)?\s*(\d{1,4}\s*[а-яёәіa-z]?(?:\s*/\s*\d{1,4})?(?:\s*(?:корпус|корп\.?|кор\.?|к\.?)\s*\d{1,3})?)"
+    r"(?:^|\s|,|(?<=[а-яёәіңғүұқөһa-z]))(?:д\.?|дом)?\s*(\d{1,4}\s*[а-яёәіa-z]?(?:\s*/\s*\d{1,4})?(?:\s*(?:корпус|корп\.?|кор\.?|к\.?)\s*\d{1,3})?)"
     r"\s*[а-яёa-z]?\s*$",
     re.IGNORECASE,
 )
@@ -133,8 +133,9 @@ def search(q: str, limit: int = 10) -> list[Hit]:
                 hits.append(Hit("address", round(score, 4), label, lon, lat, bid, yard, st, hn, matched))
         cur.execute(LANDMARK_SQL, {"q": q, "limit": limit})
         for kind, bid, yard, name, st, hn, sim, lon, lat in cur.fetchall():
-            # a landmark competes with addresses on similarity alone; an exact name match wins
-            score = sim * (2.0 if sim > 0.99 else 1.2)
+            # a landmark competes with addresses on similarity alone; an exact name match wins, and a
+            # building beats the bus stop named after it (callers name the school, not the stop)
+            score = sim * (2.0 if sim > 0.99 else 1.2) * (1.0 if kind == "landmark" else 0.95)
             label = name + (f" — {st}, {hn}" if st else "")
             hits.append(Hit(kind, round(score, 4), label, lon, lat, bid, yard, st, hn, name))
     hits.sort(key=lambda h: (-h.score, h.building_id or 0))
