@@ -120,6 +120,10 @@ def empty_layer() -> None:
 
     with connection.cursor() as cur:
         cur.execute("TRUNCATE layers_appeal CASCADE")
+        # the tiles app logs every changed bbox; start each run from the same empty log
+        cur.execute("SELECT to_regclass('qala_tile_change') IS NOT NULL")
+        if cur.fetchone()[0]:
+            cur.execute("TRUNCATE qala_tile_change")
         cur.execute("VACUUM ANALYZE layers_appeal") if connection.get_autocommit() else None
 
 
