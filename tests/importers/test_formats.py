@@ -191,3 +191,40 @@ def test_geopackage_made_by_gdal_osm_driver_keys_by_osm_element(load, tmp_path):
     assert stored("buildings", "street", "floors", key="source_id") == [
         ("relation/77", "Мира", 2, "MULTIPOLYGON(((69.2 54.86,69.201 54.86,69.201 54.861,69.2 54.86)))"),
         ("way/501", "Абая", 9, "MULTIPOLYGON(((69.1 54.86,69.101 54.86,69.101 54.861,69.1 54.86)))")]
+
+
+def test_multi_layer_geopackage_picks_the_layer_by_geometry_or_by_name(load, tmp_path):
+    path = tmp_path / "city.gpkg"
+    gpd.GeoDataFrame({"source_id": ["k1"], "name": ["Kiosk"]}, geometry=[Point(69.15, 54.87)],
+                     crs=4326).to_file(path, layer="kiosks")
+    gpd.GeoDataFrame({"source_id": ["b1", "b2"], "street": ["Абая", "Мира"]},
+                     geometry=[Polygon([(69.1, 54.86), (69.101, 54.86), (69.101, 54.861)])] * 2,
+                     crs=4326).to_file(path, layer="houses")
+    assert load(path, "buildings").inserted == 2  # the polygon layer, though listed second
+    assert load(path, "cameras", where="name = 'Kiosk'").inserted == 1
+    assert stored("cameras", key="source_id") == [("k1", "POINT(69.15 54.87)")]
+    report = load(path, "buildings", source_layer="houses", where="street = 'Мира'", replace=True)
+    assert (report.unchanged, report.deleted) == (1, 1)
+
+
+def test_mixed_geometry_geojson_rejects_only_the_misfits(load, tmp_path):
+    path = tmp_path / "mixed.geojson"
+    path.write_text('{"type": "FeatureCollection", "features": ['
+                    '{"type": "Feature", "properties": {"source_id": "m1"}, "geometry": {"type": "Polygon", '
+                    '"coordinates": [[[69.1, 54.86], [69.101, 54.86], [69.101, 54.861], [69.1, 54.86]]]}},'
+                    '{"type": "Feature", "properties": {"source_id": "m2"}, "geometry": {"type": "Point", '
+                    '"coordinates": [69.1, 54.86]}}]}')
+    report = load(path, "buildings", skip_rejected=True)
+    assert report.issues == [(2, "m2", "rejected", "geometry is POINT, layer needs MultiPolygon")]
+    assert stored("buildings", key="source_id") == [
+        ("m1", "MULTIPOLYGON(((69.1 54.86,69.101 54.86,69.101 54.861,69.1 54.86)))")]
+
+
+def test_progress_bar_shows_rows_per_second(tmp_path, capsys):
+    from importers.pipeline import ImportOptions, run_import
+
+    path = tmp_path / "a.csv"
+    path.write_text("number,category,registered_at,lon,lat\n109-1,heating,2026-01-05,69.15,54.87\n")
+    run_import(path, ImportOptions(layer="appeals", progress=True, report=str(tmp_path / "r.csv")))
+    err = capsys.readouterr().err
+    assert "a.csv -> appeals" in err and "1/1" in err and "rows/s" in err
