@@ -23,6 +23,9 @@ class DigOrder(Feature):
     issued_on = models.DateField()
     restore_by = models.DateField(help_text="Restoration deadline.")
     closed_on = models.DateField(null=True, blank=True)
+    # closing needs the act of restoration (its number); the database refuses a closing without it
+    closing_act = models.CharField(max_length=100, blank=True, default="", db_default="",
+                                   help_text="Number of the act that confirms the surface was restored.")
     geom = models.MultiPolygonField(srid=WGS84)
 
     objects = DigOrderQuerySet.as_manager()

@@ -7,3 +7,4 @@ registry = load()
 from layers.catalog import Category, IncidentType, Responsibility  # noqa: E402,F401
 from layers.history import AppealEvent  # noqa: E402,F401
 from layers.staff import StaffMember  # noqa: E402,F401
+from layers.outbox import Notice  # noqa: E402,F401

@@ -1,0 +1,31 @@
+import signal
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from gis.workflow import notices
+
+
+class Command(BaseCommand):
+    help = "Send the two notices for every overdue dig order (contractor, police), each once; loop or --once."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--once", action="store_true", help="One round, then exit.")
+        parser.add_argument("--interval", type=int, default=settings.QALA_WORKFLOW["worker_interval"],
+                            help="Seconds between rounds (default from QALA_WORKER_INTERVAL).")
+
+    def handle(self, once, interval, **opts):
+        stopping = []
+        signal.signal(signal.SIGTERM, lambda *a: stopping.append(True))
+        while True:
+            report = notices.run_once()
+            if report["created"] or report["sent"] or report["failed"] or once:
+                self.stdout.write(f"notices: {report['created']} created, {report['sent']} sent, "
+                                  f"{report['failed']} not sent")
+            if once or stopping:
+                return
+            for _ in range(max(interval, 1)):
+                if stopping:
+                    return
+                time.sleep(1)
