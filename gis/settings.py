@@ -160,6 +160,7 @@ DEFAULT_FROM_EMAIL = config.NOTICE_FROM
 QALA_WORKFLOW = {
     "worker_interval": config.WORKER_INTERVAL,
     "pdf_font": config.PDF_FONT,
-    "paving_weights": dict(zip(("apartments", "akim_appeals", "area"), config.PAVING_WEIGHTS)),
     "ksk_signal_addresses": config.KSK_SIGNAL_ADDRESSES,
 }
+# the paving queue's weights (web/paving.py): apartments served, appeals about the yard, area
+QALA_PAVING_WEIGHTS = dict(zip(("apartments", "appeals", "area"), config.PAVING_WEIGHTS))
