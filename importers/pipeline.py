@@ -71,7 +71,8 @@ def run_import(path: str | Path, options: ImportOptions, *, using: str = "defaul
     source = open_source(
         path, layer.id, layer.geometry_type,
         source_layer=options.source_layer or (mapping_file and mapping_file.source_layer),
-        where=options.where or (mapping_file and mapping_file.where), srid=options.srid)
+        where=options.where or (mapping_file and mapping_file.where), srid=options.srid,
+        geometry_required=layer.geometry_required)
     mapping = build_mapping(layer, source.columns, mapping_file=mapping_file, key=options.key, osm=source.osm)
     if options.replace and layer.id in NEVER_DELETED:
         raise ReplaceRefused(f"--replace would delete {layer.id} missing from the file; "

@@ -103,7 +103,7 @@ def gdal_path(path: Path) -> str:
 
 
 def open_source(path: str | Path, layer_id: str, target_type: str, *, source_layer: str | None = None,
-                where: str | None = None, srid: int | None = None) -> Source:
+                where: str | None = None, srid: int | None = None, geometry_required: bool = True) -> Source:
     """Open the file, choose its layer, and settle its CRS; refuse it early if it cannot fit."""
     path = Path(path)
     if not path.is_file():
@@ -145,7 +145,11 @@ def open_source(path: str | Path, layer_id: str, target_type: str, *, source_lay
         raise EmptyFile(f"{path.name} contains no features")
     family, wanted = geometry_family(info["geometry_type"]), geometry_family(target_type)
     if info["geometry_type"] is None:
-        raise WrongGeometryType(f"{path.name} has no geometry; layer {layer_id!r} needs {target_type}")
+        if geometry_required:
+            raise WrongGeometryType(f"{path.name} has no geometry; layer {layer_id!r} needs {target_type}")
+        return Source(path=gpath, name=path.name, layer=source_layer, driver=info["driver"],
+                      crs=CRS.from_epsg(4326), geometry_type=None, columns=[str(c) for c in info["fields"]],
+                      features=features, options=options, where=where, osm=osm)
     if family is not None and family != wanted:
         raise WrongGeometryType(f"{path.name} holds {info['geometry_type']} features; "
                                 f"layer {layer_id!r} needs {target_type}")

@@ -228,3 +228,19 @@ def test_progress_bar_shows_rows_per_second(tmp_path, capsys):
     run_import(path, ImportOptions(layer="appeals", progress=True, report=str(tmp_path / "r.csv")))
     err = capsys.readouterr().err
     assert "a.csv -> appeals" in err and "1/1" in err and "rows/s" in err
+
+
+def test_organizations_without_coordinates(load, tmp_path):
+    """A layer whose geometry is optional takes a plain table; a row with coordinates keeps them."""
+    path = tmp_path / "orgs.csv"
+    path.write_text("source_id,name,kind,phone\nksk-1,КСК Береке,ksk,+7 7152 000000\n"
+                    "akimat,Акимат города,akimat,109\n", encoding="utf-8")
+    assert load(path, "organizations").inserted == 2
+    assert stored("organizations", "name", "kind", key="source_id") == [
+        ("akimat", "Акимат города", "akimat", None), ("ksk-1", "КСК Береке", "ksk", None)]
+    with_points = tmp_path / "orgs2.csv"
+    with_points.write_text("source_id,name,kind,lon,lat\nksk-1,КСК Береке,ksk,69.15,54.87\n"
+                           "ksk-2,КСК Достык,ksk,,\n", encoding="utf-8")
+    report = load(with_points, "organizations")
+    assert (report.inserted, report.updated, report.rejected) == (1, 1, 0)
+    assert stored("organizations", key="source_id")[1:] == [("ksk-1", "POINT(69.15 54.87)"), ("ksk-2", None)]
