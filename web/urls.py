@@ -12,6 +12,7 @@ urlpatterns = [
     path("paving.json", public.paving_json, name="paving-json"),
     path("appeal/", public.appeal_lookup, name="appeal-lookup"),
     path("appeal/<path:number>/", public.appeal, name="appeal"),
+    path("dig-orders/<int:order_id>.json", public.dig_order, name="dig-order"),
     path("yards/<int:yard_id>.geojson", public.yard_geojson, name="yard-geojson"),
     path("operator/", operator.console, name="operator"),
     path("operator/appeals", operator.register_appeal, name="register-appeal"),

@@ -125,8 +125,18 @@ def test_public_paving_page_lists_the_queue_and_draws_the_map(page, transactiona
 
 
 def test_language_switch_shows_kazakh_labels(page, transactional_db):
+    build_quarter()
     page.goto("/")
     wait_for_map(page)
+    # a click on the overdue dig order opens its card
+    page.evaluate("qalaMap.jumpTo({center: [69.1513, 54.8702], zoom: 17})")
+    page.wait_for_function("qalaMap.loaded() && qalaMap.queryRenderedFeatures({layers: ['dig_orders-fill']}).length > 0")
+    x, y = page.evaluate("(() => { const p = qalaMap.project([69.1513, 54.8702]); return [p.x, p.y]; })()")
+    box = page.locator("#map canvas").bounding_box()
+    page.mouse.click(box["x"] + x, box["y"] + y)
+    page.wait_for_selector(".maplibregl-popup .state-overdue")
+    assert "ТОО Подрядчик" in page.inner_text(".maplibregl-popup")
+    page.screenshot(path=SHOTS / "home.png")
     page.select_option("#language", "kk")
     with page.expect_navigation():
         page.click("#language-go")

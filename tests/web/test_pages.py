@@ -188,3 +188,11 @@ def test_segment_accident_history_counts_its_network_nearby(planner_client, quar
     assert [a["number"] for a in data["accidents"]] == ["109-2026-000100"]
     assert SECRET_NAME not in resp.content.decode()
     assert planner_client.get("/planner/segments/999999/accidents").status_code == 404
+
+
+def test_dig_order_card_is_public_and_names_the_contractor(client, quarter):
+    from layers.dig_orders import DigOrder
+    order = DigOrder.objects.get(number="DO-1")
+    data = client.get(f"/dig-orders/{order.pk}.json").json()
+    assert data["contractor"] == "ТОО Подрядчик" and data["state"] == "overdue"
+    assert client.get("/dig-orders/999999.json").status_code == 404

@@ -6,10 +6,15 @@ from __future__ import annotations
 
 import json
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_GET
 
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from layers.dig_orders import DigOrder
 from layers.yards import Yard
 from web.appeals import AppealNotFound, public_status
 from web.mapstyle import DEADLINE_COLORS, DEADLINE_SOON_DAYS
@@ -19,21 +24,43 @@ from web.views.common import lang, map_config, page
 WORKS = ["districts", "streets", "yards", "buildings", "dig_orders", "repair_works"]
 
 
+def _queue_points(queue) -> dict:
+    return {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [y.lon, y.lat]},
+         "properties": {"rank": y.rank, "yard_id": y.yard_id, "name": y.name}} for y in queue]}
+
+
 @require_GET
 def home(request):
-    """The city map of works: dig orders coloured by their restoration deadline, repair works."""
-    return page(request, "web/home.html", {"map": map_config(request, WORKS),
-                                           "deadline_colors": DEADLINE_COLORS, "soon_days": DEADLINE_SOON_DAYS},
+    """The city map of works: dig orders coloured by their restoration deadline, repair works, the paving queue."""
+    return page(request, "web/home.html", {"map": map_config(request, WORKS), "points": _queue_points(paving_queue()),
+                                           "deadline_colors": DEADLINE_COLORS, "soon_days": DEADLINE_SOON_DAYS,
+                                           "labels": {"contractor": _("Contractor"), "restore_by": _("Restore by"),
+                                                      "purpose": _("Purpose")}},
                 legend_layers=WORKS)
+
+
+@require_GET
+def dig_order(request, order_id: int):
+    """One dig order's public card for the map's popup: who dug and by when the asphalt is back."""
+    order = DigOrder.objects.select_related("contractor").filter(pk=order_id).first()
+    if order is None:
+        return JsonResponse({"type": "urn:qala:error:not-found", "title": "not found", "status": 404,
+                             "detail": f"No dig order {order_id}."}, status=404,
+                            content_type="application/problem+json")
+    today = timezone.localdate()
+    state = ("closed" if order.closed_on else "overdue" if order.restore_by < today
+             else "soon" if (order.restore_by - today).days <= DEADLINE_SOON_DAYS else "on_time")
+    return JsonResponse({"number": order.number, "contractor": order.contractor.name, "purpose": order.purpose,
+                         "issued_on": order.issued_on, "restore_by": order.restore_by, "closed_on": order.closed_on,
+                         "state": state}, encoder=DjangoJSONEncoder, json_dumps_params={"ensure_ascii": False})
 
 
 @require_GET
 def paving(request):
     """The yard-paving queue as a ranked table and a map, with the weights that order it."""
     queue = paving_queue()
-    points = {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [y.lon, y.lat]},
-         "properties": {"rank": y.rank, "yard_id": y.yard_id, "name": y.name}} for y in queue]}
+    points = _queue_points(queue)
     return page(request, "web/paving.html", {
         "queue": queue, "weights": weights(), "points": points,
         "map": map_config(request, ["districts", "streets", "yards", "buildings"], zoom=12)},
