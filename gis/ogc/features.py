@@ -18,7 +18,10 @@ from gis.ogc.collections import Collection
 from gis.ogc.errors import FeatureNotFound
 from gis.ogc.params import Interval
 
-COUNT_CAP = 10_000
+COUNT_CAP = 1_000
+# Pages are short queries: PostGIS's high function costs make the planner JIT-compile
+# and start parallel workers, which cost more than they save here (see bench/ogc_items.py).
+SHORT_QUERIES = "SET LOCAL jit = off; SET LOCAL max_parallel_workers_per_gather = 0"
 
 
 @dataclass
@@ -107,9 +110,12 @@ def page(coll: Collection, q: Query) -> Page:
     where = f"WHERE {' AND '.join(page_clauses)}" if page_clauses else ""
     order = [f"{coll.qualified(coll.queryables[name].column)} {'DESC' if desc else 'ASC'}" for name, desc in q.sortby]
     order = ", ".join([*order, pk])
-    sql = f"SELECT {feature_sql(coll, q.crs)} FROM {table} {where} ORDER BY {order} LIMIT %s OFFSET %s"
+    # the page's rows are chosen first and rendered after, so OFFSET skips rows unrendered
+    sql = (f"SELECT {feature_sql(coll, q.crs)} FROM (SELECT * FROM {table} {where} ORDER BY {order} "
+           f"LIMIT %s OFFSET %s) AS {table} ORDER BY {order}")
     with connection.cursor() as cur:
-        cur.execute(sql, [*page_params, q.limit + 1, q.offset])
+        # one round trip: a multi-statement query is one implicit transaction, so SET LOCAL holds
+        cur.execute(f"{SHORT_QUERIES}; {sql}", [*page_params, q.limit + 1, q.offset])
         rows = cur.fetchall()
         more = len(rows) > q.limit
         rows = rows[: q.limit]

@@ -139,3 +139,14 @@ def test_cql2_json_filter(client, city):
     query = '{"op": "=", "args": [{"property": "category"}, "water"]}'
     doc = get_json(client, f"{ITEMS}?filter-lang=cql2-json&filter={query}")
     assert ids(doc) == [city["appeals"][1].pk]
+
+
+def test_above_the_count_cap_number_matched_is_replaced_by_a_labelled_estimate(client, city, monkeypatch):
+    from gis.ogc import features
+
+    monkeypatch.setattr(features, "COUNT_CAP", 1)
+    doc = get_json(client, f"{ITEMS}?limit=1")
+    assert "numberMatched" not in doc
+    assert isinstance(doc["numberMatchedEstimate"], int)
+    last = get_json(client, f"{ITEMS}?limit=1&offset=2")  # the last page knows its count exactly
+    assert last["numberMatched"] == 3
