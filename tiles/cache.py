@@ -7,7 +7,6 @@ gzipped; the ETag is a hash of those bytes.
 """
 from __future__ import annotations
 
-import gzip
 import hashlib
 import json
 import os
@@ -18,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from isal import igzip
 
 from layers.registry import registry
 from tiles import grid
@@ -36,11 +36,12 @@ class Tile:
 
     @property
     def data(self) -> bytes:
-        return gzip.decompress(self.gz) if self.gz else b""
+        return igzip.decompress(self.gz) if self.gz else b""
 
 
 def pack(data: bytes) -> tuple[bytes, str]:
-    gz = gzip.compress(data, compresslevel=6, mtime=0) if data else b""
+    # igzip (ISA-L) at level 1: ~1-3 ms for a 360 KB tile where zlib level 6 took ~70 ms
+    gz = igzip.compress(data, compresslevel=1, mtime=0) if data else b""
     return gz, pack_etag(gz)
 
 

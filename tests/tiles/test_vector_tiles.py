@@ -163,3 +163,14 @@ def test_tilejson_lists_public_fields_only(client, db):
     base = client.get("/tiles/basemap.json").json()
     assert [v["id"] for v in base["vector_layers"]] == list(BASEMAP)
     assert {v["id"]: v["minzoom"] for v in base["vector_layers"]}["buildings"] == 13
+
+
+def test_low_zoom_simplification_drops_features_smaller_than_a_pixel(client, db):
+    from layers.districts import District
+
+    District.objects.create(code="tiny", name="Крошечный", geom=square(*NEAR, size=0.00005))
+    District.objects.create(code="big", name="Большой", geom=square(NEAR[0] - 0.05, NEAR[1] - 0.03, size=0.04))
+    tile = decode(fetch(client, "districts", *tile_of(NEAR, 9)))
+    assert [f["properties"]["code"] for f in tile["districts"]["features"]] == ["big"]
+    both = decode(fetch(client, "districts", *tile_of(NEAR, 16)))["districts"]["features"]
+    assert [f["properties"]["code"] for f in both] == ["tiny"]  # z16 near NEAR: the big one is elsewhere
