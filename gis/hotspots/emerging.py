@@ -26,12 +26,12 @@ from datetime import datetime
 import geopandas as gpd
 import numpy as np
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from scipy import stats
 
 from .errors import BadParameter, EmptyPeriod
 from .getis_ord import confidence_bins, gi_star_z, two_sided_p
-from .grid import EXTENT_SQL, Grid, cell_range, check_filters, grid_weights
+from .grid import EXTENT_SQL, Grid, cell_range, check_filters, grid_weights, no_jit
 
 CATEGORIES = ("new", "consecutive", "intensifying", "persistent", "diminishing", "sporadic",
               "oscillating", "historical")
@@ -161,11 +161,12 @@ def appeal_cube(cell_size: float, end: datetime, slices: int = 12, months: int =
     params = dict(size=float(cell_size), srid=srid, edges=edges, start=edges[0], end=edges[-1],
                   category=category, incident_type=incident_type, district=district,
                   x0=x0, y0=y0, x1=x1, y1=y1)
-    with connection.cursor() as cur:
+    with transaction.atomic(), connection.cursor() as cur:
         check_filters(cur, category, district, edges[0], edges[-1], incident_type)
         cur.execute(EXTENT_SQL, params)
         extent = cur.fetchone()
         i0, j0, i1, j1 = cell_range(extent, float(cell_size))
+        no_jit(cur)
         cur.execute(CUBE_SQL, params)
         rows = np.array(cur.fetchall(), dtype=np.int64).reshape(-1, 4)
     if rows[:, 3].sum() == 0:
