@@ -13,10 +13,13 @@ from gis.workflow.catalog import resolve
 from gis.workflow.errors import OutsideCity, UnknownChannel
 from layers.appeals import CHANNELS, Appeal
 from layers.base import check_geometry
+from layers.dig_orders import DigOrder
 from layers.districts import District
 from layers.history import AppealEvent
 
 CHANNEL_CODES = {code for code, _ in CHANNELS}
+# incident types that report a dig left open: linked to the nearest open dig order
+EXCAVATION_TYPES = {"roads.abandoned_excavation"}
 
 
 def next_number(registered_at: dt.datetime) -> str:
@@ -61,6 +64,11 @@ def register(*, category: str, point, actor=None, channel: str = "phone", incide
     registered_at = registered_at or timezone.now()
     deadline = it.effective_deadline if it else cat.deadline
     district = District.objects.filter(geom__contains=point).only("id").first()
+    if dig_order is None and it is not None and it.code in EXCAVATION_TYPES:
+        from gis.workflow.signals import excavation_near
+
+        near = excavation_near(point)
+        dig_order = DigOrder.objects.get(pk=near.order_id) if near else None
     with transaction.atomic():
         appeal = Appeal.objects.create(
             number=next_number(registered_at), category=cat.code, incident_type=it.code if it else "",

@@ -61,3 +61,17 @@ def organization_of(user):
 
     member = StaffMember.objects.filter(user=user).select_related("organization").first()
     return member.organization if member else None
+
+
+def visible_appeals(user, queryset=None):
+    """The appeals a user may see: an executor only its organization's, staff all, others none."""
+    from layers.appeals import Appeal
+
+    qs = Appeal.objects.all() if queryset is None else queryset
+    held = roles_of(user)
+    if held - {"executor"}:
+        return qs
+    if "executor" in held:
+        org = organization_of(user)
+        return qs.filter(executor=org) if org else qs.none()
+    return qs.none()
