@@ -56,3 +56,15 @@ def test_trace_process(hand_network):  # noqa: F811
     assert err.value.problem()["status"] == 404 and err.value.problem()["type"].endswith("unknown-segment")
     with pytest.raises(QalaError):
         PROCESSES["network-trace"]().execute({})
+
+
+def test_hotspots_command(field, tmp_path):  # noqa: F811
+    from django.core.management import CommandError, call_command
+
+    out = tmp_path / "hot.geojson"
+    call_command("hotspots", "--start", "2025-01-01", "--end", "2026-01-01", "--category", "heating",
+                 "--cell", "500", "--out", str(out))
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    assert any(f["properties"]["bin"] == 3 for f in doc["features"])
+    with pytest.raises(CommandError, match="cell size"):
+        call_command("hotspots", "--start", "2025-01-01", "--end", "2026-01-01", "--cell", "0", "--out", str(out))
