@@ -10,6 +10,8 @@ import datetime as dt
 from django.db import connection
 from django.utils import timezone
 
+from layers.catalog import Category
+
 DEFAULT_DAYS = 90
 
 
@@ -31,7 +33,7 @@ GROUP BY 1, 2 ORDER BY received DESC LIMIT 50
 """
 
 
-def summary(days: int = DEFAULT_DAYS) -> dict:
+def summary(days: int = DEFAULT_DAYS, lang: str = "en") -> dict:
     now = timezone.now()
     params = {"now": now, "since": now - dt.timedelta(days=days)}
     with connection.cursor() as cur:
@@ -52,6 +54,15 @@ def summary(days: int = DEFAULT_DAYS) -> dict:
             SELECT date_trunc('day', a.registered_at AT TIME ZONE %(tz)s)::date AS day, count(*) AS received
             FROM layers_appeal a WHERE a.registered_at >= %(since)s GROUP BY 1 ORDER BY 1""",
                       {**params, "tz": timezone.get_current_timezone_name()})
+    counts = {r["day"]: r["received"] for r in trend}
+    first = timezone.localdate(params["since"])
+    trend = [{"day": first + dt.timedelta(days=i), "received": counts.get(first + dt.timedelta(days=i), 0)}
+             for i in range((timezone.localdate(now) - first).days + 1)]  # every day, zeros too
+    names = {c.code: getattr(c, f"name_{lang}", "") or c.name_en for c in Category.objects.all()}
+    for row in (*by_category, *overdue):
+        row["title"] = names.get(row.get("key") or row["category"], row.get("label") or row["category"])
+    for row in by_category:
+        row["label"] = row.pop("title")
     totals = {k: sum(r[k] for r in by_category) for k in ("received", "closed", "overdue")}
     return {"days": days, "as_of": now, "totals": totals, "by_category": by_category,
             "by_district": by_district, "by_executor": by_executor, "overdue": overdue, "trend": trend}

@@ -145,10 +145,12 @@ def test_garbage_json_is_a_problem_not_a_500(operator_client, quarter):
 
 
 def test_dashboard_counts(supervisor_client, quarter):
-    data = supervisor_client.get("/dashboard.json").json()
+    data = supervisor_client.get("/dashboard.json", HTTP_ACCEPT_LANGUAGE="en").json()
     assert data["totals"] == {"received": 2, "closed": 0, "overdue": 1}
     assert [a["number"] for a in data["overdue"]] == [quarter["late"].number]
     assert data["by_executor"][0]["label"] == quarter["heat"].name
+    assert {r["label"] for r in data["by_category"]} == {"Heating", "Water supply"}  # catalog names
+    assert sum(d["received"] for d in data["trend"]) == 2 and len(data["trend"]) == 91
     assert supervisor_client.get("/dashboard.json", {"days": "abc"}).status_code == 400
     page = supervisor_client.get("/dashboard/").content.decode()
     assert quarter["late"].number in page and SECRET_NAME not in page

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET
 from gis.errors import QalaError
 from web.access import SUPERVISOR, role_required
 from web.dashboard import DEFAULT_DAYS, summary
-from web.views.common import page
+from web.views.common import lang, page
 
 
 class BadPeriod(QalaError):
@@ -31,14 +31,14 @@ def dashboard(request):
         days = _days(request)
     except BadPeriod as exc:
         return page(request, "web/error.html", {"error": exc}, status=400)
-    return page(request, "web/dashboard.html", {"s": summary(days)})
+    return page(request, "web/dashboard.html", {"s": summary(days, lang(request))})
 
 
 @require_GET
 @role_required(SUPERVISOR)
 def dashboard_json(request):
     try:
-        data = summary(_days(request))
+        data = summary(_days(request), lang(request))
     except BadPeriod as exc:
         return JsonResponse(exc.problem(), status=exc.status, content_type="application/problem+json")
     return JsonResponse(data, encoder=DjangoJSONEncoder)

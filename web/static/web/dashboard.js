@@ -12,6 +12,25 @@
       tbody.appendChild(tr);
     });
   }
+  var SVG = "http://www.w3.org/2000/svg";
+  function drawTrend(rows) {
+    var svg = document.getElementById("trend");
+    if (!svg) return;
+    svg.replaceChildren();
+    var max = Math.max.apply(null, rows.map(function (r) { return r.received; }).concat([1]));
+    var w = 600 / Math.max(rows.length, 1);
+    rows.forEach(function (r, i) {
+      var h = 110 * r.received / max, rect = document.createElementNS(SVG, "rect"), t = document.createElementNS(SVG, "title");
+      rect.setAttribute("x", String(i * w + 0.5)); rect.setAttribute("width", String(Math.max(w - 1, 0.5)));
+      rect.setAttribute("y", String(115 - h)); rect.setAttribute("height", String(h));
+      rect.setAttribute("fill", "#1f3b57");
+      t.textContent = r.day + ": " + r.received;
+      rect.appendChild(t);
+      svg.appendChild(rect);
+    });
+  }
+  drawTrend(JSON.parse(document.getElementById("trend-data").textContent));
+
   function refresh() {
     fetch("/dashboard.json" + window.location.search).then(function (r) { return r.ok ? r.json() : null; })
       .then(function (s) {
@@ -21,6 +40,7 @@
         table("by-category", s.by_category, cols);
         table("by-district", s.by_district, cols);
         table("by-executor", s.by_executor, cols);
+        drawTrend(s.trend);
         document.getElementById("as-of").textContent = new Date(s.as_of).toLocaleTimeString();
         document.body.dataset.refreshed = String(Date.now());
       });
