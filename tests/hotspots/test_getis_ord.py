@@ -127,6 +127,13 @@ def test_la311_bulky_items_hot_spots_agree_with_esda():
     assert np.abs(result.z - ref.Zs).max() < 1e-6
     plain = confidence_bins(result.z, result.p, fdr=False)
     assert np.array_equal(plain != 0, 2 * ref.p_norm <= 0.10)
+    from esda import fdr
+
+    p_ref = 2 * ref.p_norm
+    expected = np.zeros(len(p_ref), int)
+    for level, alpha in ((1, 0.1), (2, 0.05), (3, 0.01)):
+        expected[p_ref < fdr(p_ref, alpha)] = level
+    assert np.array_equal(np.abs(result.bins), expected)
     assert (result.bins > 0).sum() >= 5  # bulky-item pick-ups do concentrate
     # hot cells hold far more requests than the average cell
     assert grid.counts.ravel()[result.bins == 3].mean() > 3 * grid.counts.mean()

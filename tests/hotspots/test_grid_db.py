@@ -67,3 +67,20 @@ def test_bad_input_is_refused_with_clear_errors(field):
         hotspots(500, T0, T1, district="nowhere")
     problem = UnknownCategory("x").problem()
     assert problem["status"] == 400 and problem["type"].endswith("unknown-category")
+
+
+def test_a_district_limits_the_appeals_and_the_extent(appeals_factory, rng):
+    from django.contrib.gis.geos import MultiPolygon, Polygon
+
+    from layers.districts import District
+
+    cx, cy = settings.QALA_CITY["center"]
+    box = (cx - 0.05, cy - 0.03, cx + 0.05, cy + 0.03)
+    north = District.objects.create(code="N", name="North", geom=MultiPolygon(Polygon.from_bbox(box), srid=4326))
+    inside = np.column_stack([rng.uniform(box[0], box[2], 400), rng.uniform(box[1], box[3], 400)])
+    appeals_factory(inside, category="water", district=north)
+    appeals_factory(inside[:100] + 0.07, category="water")  # outside the district
+    grid = appeal_grid(500, T0, T1, category="water", district="N")
+    assert grid.counts.sum() == 400
+    whole = appeal_grid(500, T0, T1, category="water")
+    assert grid.counts.size < whole.counts.size / 4 and whole.counts.sum() == 500

@@ -161,3 +161,20 @@ def test_network_hot_spots_find_the_planted_corner(lattice):
         network_hotspots(datetime(2019, 1, 1, tzinfo=timezone.utc), datetime(2020, 1, 1, tzinfo=timezone.utc))
     with pytest.raises(BadParameter):
         network_hotspots(t0, t1, category="roads")
+
+
+def test_network_gi_star_on_rutland_equals_esda():
+    """Gi* with k-hop network neighbours on real pipes, against esda on the same weights."""
+    from gis.hotspots import weights as W
+    from gis.hotspots.getis_ord import gi_star
+    from tests.hotspots.test_getis_ord import esda_gi
+
+    pipes = gpd.read_file(f"/vsigzip/{DATA / 'rutland_pipes.geojson.gz'}").to_crs(32618)
+    net = Network.from_lines(pipes["OBJECTID"].values, pipes.geometry.values, tolerance=0.5)
+    w = W.from_adjacency(net.adjacency(), hops=2)
+    assert (w.diagonal() == 1).all() and (w != w.T).nnz == 0
+    counts = np.random.default_rng(3).poisson(0.5, len(net.ids)).astype(float)
+    ours = gi_star(counts, w, fdr=False)
+    ref = esda_gi(counts, w)
+    assert np.abs(ours.z - ref.Zs).max() < 1e-6
+    assert np.abs(ours.p - 2 * ref.p_norm).max() < 1e-6
