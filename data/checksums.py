@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.contrib.gis.db.models import GeometryField
 from django.db import connection
 
-from data.load import DEMO_PREFIX
+from data.load import DEMO_PREFIX, _history_model
 from layers.registry import registry
 
 SKIP = {"id", "created_at", "updated_at"}
@@ -45,4 +45,13 @@ def checksums() -> dict[str, tuple[int, str]]:
                     ORDER BY t.source_id), '')) FROM "{layer.table}" t WHERE t.source_id LIKE %s""",
                 [DEMO_PREFIX + "%"])
             out[layer.id] = tuple(cur.fetchone())
+        history = _history_model()
+        if history is not None:
+            appeal = history._meta.get_field("appeal").column
+            cur.execute(
+                f"""SELECT count(*), md5(coalesce(string_agg(concat_ws('|', a.source_id, e.at, e.action, e.from_state,
+                    e.to_state, e.note, e.data::text), E'\n' ORDER BY a.source_id, e.at, e.to_state), ''))
+                    FROM "{history._meta.db_table}" e JOIN "{registry.get('appeals').table}" a ON a.id = e."{appeal}"
+                    WHERE a.source_id LIKE %s""", [DEMO_PREFIX + "%"])
+            out["appeal_events"] = tuple(cur.fetchone())
     return out

@@ -13,7 +13,7 @@ import numpy as np
 import shapely
 
 from data import appeals as ap
-from data import vocab
+from data import history, vocab
 from data.city import SCALES, Plan, district_polygons, make_plan, metric_to_wgs84, yard_polygon
 from data.networks import build_networks, build_snowplow, build_transport, edges, short
 from data.works import REFERENCE_DAY, dig_orders, repair_works
@@ -39,6 +39,7 @@ class City:
     tables: dict[str, Table]
     links: list[tuple[int, int]]  # (bus stop row, bus route row)
     planted: dict
+    events: list[tuple] = field(default_factory=list)  # appeal history: (appeal row, at, action, from, to, note, data)
 
 
 def _multi(geom):
@@ -193,9 +194,10 @@ def build_city(seed: int = DEFAULT_SEED, scale: str = "full", centre=(69.15, 54.
 
     for layer, table_ in t.items():
         _finish(table_, rows[layer], srid)
+    events = planted.pop("events")
     planted["heating_street"] = HEATING_STREET
     planted["reference_day"] = REFERENCE_DAY
-    return City(seed, scale, t, links, planted)
+    return City(seed, scale, t, links, planted, events)
 
 
 def sites(plan: Plan, all_edges) -> ap.Sites:
@@ -279,4 +281,5 @@ def _appeals(plan, t, rows, table, orgs, all_edges, nets, heating_street, yard_k
         out.append([numbers[k], cat, ty, str(life["status"][k]), str(chan[k]), reg_s[k], due_s[k], closed_s[k],
                     address, executor, district, h if h >= 0 else None, names[k], phones[k],
                     f"{vocab.DESCRIPTIONS[ty]}. Адрес: {address}", ty == "manhole_open", points[k]])
-    return {"cold_buildings": cold, "heating_accidents": n_acc}
+    return {"cold_buildings": cold, "heating_accidents": n_acc,
+            "events": history.events(reg, life["status"], life["due"], life["closed"])}

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import shapely
+from django.apps import apps
 from django.conf import settings
 from django.db import connection, transaction
 from tqdm import tqdm
@@ -69,12 +70,40 @@ def _allocate_ids(cur, table: str, n: int) -> list[int]:
     return [r[0] for r in cur.fetchall()]
 
 
+def _history_model():
+    """AppealEvent, the appeals' append-only history, when this schema has it."""
+    try:
+        return apps.get_model("layers", "AppealEvent")
+    except LookupError:
+        return None
+
+
+def _remove_demo_history(cur) -> None:
+    """The history of demo appeals is demo data too, whoever wrote it."""
+    history = _history_model()
+    if history is None:
+        return
+    table = history._meta.db_table
+    column = history._meta.get_field("appeal").column
+    guards = _delete_guards(cur, table)
+    for name in guards:
+        cur.execute(f'ALTER TABLE "{table}" DISABLE TRIGGER "{name}"')
+    cur.execute(f'DELETE FROM "{table}" WHERE "{column}" IN (SELECT id FROM "{registry.get("appeals").table}" '
+                "WHERE source_id LIKE %s)", [DEMO_PREFIX + "%"])
+    if guards:
+        cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cur.execute("SET CONSTRAINTS ALL DEFERRED")
+    for name in guards:
+        cur.execute(f'ALTER TABLE "{table}" ENABLE TRIGGER "{name}"')
+
+
 def _remove_demo(cur) -> None:
     """Delete demo rows, last layer first. Rows outside the demo that point at demo rows are
     unlinked where the link may be cleared; otherwise (an appeal's history, an appeal on a demo
     house) the replacement is refused: nothing but demo data is ever lost."""
     layers = list(registry)
     demo = DEMO_PREFIX + "%"
+    _remove_demo_history(cur)
     for layer in layers:
         for rel in layer.model._meta.related_objects:
             if rel.many_to_many:
@@ -159,6 +188,13 @@ def write_city(cur, city: City, progress: bool = False) -> dict[str, int]:
         _copy(cur, layer.table, ["id", "source_id", "created_at", "updated_at", *columns, layer.geometry_field],
               lines)
         counts[layer.id] = len(table.rows)
+    history = _history_model()
+    if history is not None and city.events:
+        cols = ["appeal_id", "at", "action", "from_state", "to_state", "note", "data"]
+        appeal_ids = ids["appeals"]
+        _copy(cur, history._meta.db_table, [history._meta.get_field(c.removesuffix("_id")).column for c in cols],
+              ["\t".join(_text(v) for v in (appeal_ids[e[0]], *e[1:])) + "\n" for e in city.events])
+        counts["appeal_events"] = len(city.events)
     stops = registry.get("bus_stops").model._meta.get_field("routes")
     through = stops.remote_field.through._meta.db_table
     _copy(cur, through, [stops.m2m_column_name(), stops.m2m_reverse_name()],

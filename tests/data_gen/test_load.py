@@ -76,6 +76,21 @@ def test_every_layer_is_filled_and_linked():
     assert stop.routes.exists()
 
 
+def test_every_demo_appeal_has_its_history():
+    load_demo_city(scale="small")
+    with connection.cursor() as cur:
+        cur.execute("""SELECT count(*) FROM layers_appeal a WHERE a.status IS DISTINCT FROM
+                       (SELECT e.to_state FROM layers_appealevent e WHERE e.appeal_id = a.id
+                        ORDER BY e.at DESC, e.id DESC LIMIT 1)""")
+        assert cur.fetchone()[0] == 0, "an appeal whose history does not end in its status"
+        cur.execute("""SELECT count(*) FROM layers_appealevent e JOIN layers_appeal a ON a.id = e.appeal_id
+                       WHERE e.at < a.registered_at OR e.at > coalesce(a.closed_at, '2026-11-01T00:00Z')""")
+        assert cur.fetchone()[0] == 0, "an event outside its appeal's life"
+        cur.execute("""SELECT count(DISTINCT appeal_id) FROM layers_appealevent
+                       WHERE action = 'register' AND from_state = '' AND to_state = 'registered'""")
+        assert cur.fetchone()[0] == Appeal.objects.count()
+
+
 def _heating_accidents_near(cur, street_clause, params):
     cur.execute(f"""
         WITH mains AS (SELECT s.geom FROM layers_networksegment s JOIN layers_street st ON ST_DWithin(s.geom, st.geom, 0.0002)
