@@ -152,3 +152,16 @@ def test_a_worker_killed_between_sending_and_marking(committed_city):
     assert len(ids) == 3 and len(set(ids)) == 2 and ids[0] == ids[1]
     assert set(Notice.objects.values_list("message_id", flat=True)) == set(ids)
     assert Notice.objects.get(message_id=ids[0]).attempts == 1  # the killed attempt was rolled back
+
+
+def test_the_worker_loops_and_stops_on_sigterm(transactional_db):
+    import signal
+
+    with SMTPServer() as smtp:
+        proc = subprocess.Popen([QALA, "worker", "--interval", "1"], env=worker_env(smtp.port),
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        time.sleep(4)
+        assert proc.poll() is None, proc.communicate()
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=10)
+    assert proc.returncode == 0, err

@@ -22,7 +22,17 @@ class Command(BaseCommand):
             call_command("demo_data")
         if not config.DATABASE_URL:
             self._ensure_admin()
+        self._start_worker()
         call_command("serve", bind=addrport)
+
+    def _start_worker(self):
+        """The dig-order notice worker beside the web server; it ends when the server ends."""
+        import subprocess
+        import sys
+
+        subprocess.Popen([sys.executable, "-m", "gis.cli", "worker", "--exit-with-parent"])
+        self.stdout.write("Worker started: overdue dig orders are noticed every "
+                          f"{config.WORKER_INTERVAL} s.")
 
     def _ensure_admin(self):
         """The embedded default gets one admin account; its password is kept under var/."""

@@ -1,3 +1,4 @@
+import os
 import signal
 import time
 
@@ -14,8 +15,11 @@ class Command(BaseCommand):
         parser.add_argument("--once", action="store_true", help="One round, then exit.")
         parser.add_argument("--interval", type=int, default=settings.QALA_WORKFLOW["worker_interval"],
                             help="Seconds between rounds (default from QALA_WORKER_INTERVAL).")
+        parser.add_argument("--exit-with-parent", action="store_true",
+                            help="Stop when the process that started it ends (qala run starts it this way).")
 
-    def handle(self, once, interval, **opts):
+    def handle(self, once, interval, exit_with_parent, **opts):
+        parent = os.getppid()
         stopping = []
         signal.signal(signal.SIGTERM, lambda *a: stopping.append(True))
         while True:
@@ -26,6 +30,6 @@ class Command(BaseCommand):
             if once or stopping:
                 return
             for _ in range(max(interval, 1)):
-                if stopping:
+                if stopping or (exit_with_parent and os.getppid() != parent):
                     return
                 time.sleep(1)
