@@ -120,3 +120,51 @@ def excavation_near(point, metres: float = 30) -> Excavation | None:
         return None
     r = rows[0]
     return Excavation(r["id"], r["number"], r["st_distance"])
+
+
+# Systemic-problem rating per category and district over a period (PRODUCT.md: recurrence,
+# criticality, resonance):
+#   recurrence  R = incidents (appeals that became an incident), scaled by the largest R in the period
+#   criticality C = mean criticality of the appeals (1..5) / 5
+#   resonance   S = mean of: min(appeals per incident / 5, 1); share of appeals from repeat callers
+#                   (the same phone twice or more in the group); share of appeals from social networks
+#   score = 100 × (0.4·R + 0.3·C + 0.3·S)
+SYSTEMIC_WEIGHTS = (0.4, 0.3, 0.3)
+SYSTEMIC = """
+WITH a AS (
+    SELECT a.id, a.category, a.district_id, coalesce(a.criticality, 2) AS criticality, a.channel,
+           nullif(btrim(a.caller_phone), '') AS phone,
+           EXISTS (SELECT 1 FROM layers_appealevent e WHERE e.appeal_id = a.id AND e.action = 'incident') AS incident
+    FROM layers_appeal a
+    WHERE a.registered_at >= %(since)s AND a.registered_at < %(until)s
+), callers AS (
+    SELECT category, district_id, phone, count(*) AS n FROM a WHERE phone IS NOT NULL
+    GROUP BY 1, 2, 3
+), g AS (
+    SELECT a.category, a.district_id, count(*) AS appeals,
+           count(*) FILTER (WHERE a.incident) AS incidents,
+           avg(a.criticality) AS criticality,
+           count(*) FILTER (WHERE c.n >= 2)::float / count(*) AS repeat_share,
+           count(*) FILTER (WHERE a.channel = 'social')::float / count(*) AS social_share
+    FROM a LEFT JOIN callers c ON c.category = a.category AND c.district_id IS NOT DISTINCT FROM a.district_id
+                               AND c.phone = a.phone
+    GROUP BY 1, 2
+)
+SELECT g.category, g.district_id, d.name AS district, g.appeals, g.incidents,
+       round(g.criticality, 2)::float AS criticality,
+       round(least(g.appeals::numeric / greatest(g.incidents, 1) / 5, 1), 3)::float AS per_incident,
+       round(g.repeat_share::numeric, 3)::float AS repeat_share, round(g.social_share::numeric, 3)::float AS social_share,
+       round((100 * (%(wr)s * g.incidents::numeric / nullif(max(g.incidents) OVER (), 0)
+                     + %(wc)s * g.criticality / 5
+                     + %(ws)s * (least(g.appeals::numeric / greatest(g.incidents, 1) / 5, 1)
+                                 + g.repeat_share::numeric + g.social_share::numeric) / 3))::numeric, 1)::float AS score
+FROM g LEFT JOIN layers_district d ON d.id = g.district_id
+ORDER BY score DESC NULLS LAST, g.category
+LIMIT %(limit)s
+"""
+
+
+def systemic_ratings(since: dt.datetime, until: dt.datetime, limit: int = 50) -> list[dict]:
+    """Category × district groups ranked by the systemic-problem score (formula above)."""
+    wr, wc, ws = SYSTEMIC_WEIGHTS
+    return _rows(SYSTEMIC, {"since": since, "until": until, "wr": wr, "wc": wc, "ws": ws, "limit": limit})

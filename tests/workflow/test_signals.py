@@ -94,3 +94,26 @@ def test_an_executor_sees_only_its_organizations_appeals(catalog, org, user):
     assert list(roles.visible_appeals(user("executor", organization=mine))) == [a]
     assert set(roles.visible_appeals(user("supervisor"))) == {a, b}
     assert not roles.visible_appeals(user()).exists()
+
+
+def test_systemic_rating_ranks_recurrent_critical_resonant_problems_first(catalog, user):
+    op, insp = user("operator"), user("inspector")
+
+    def appeal(category, phone="", channel="phone", incident=False):
+        a = appeals.register(category=category, point=CENTRE, caller_phone=phone, channel=channel,
+                             registered_at=REGISTERED)
+        if incident:
+            lifecycle.perform(a, "accept", op, now=REGISTERED)
+            lifecycle.perform(a, "incident", insp, now=REGISTERED)
+
+    for i in range(3):  # heating: three incidents, criticality 4, one caller twice, one social
+        appeal("heating", phone=f"+7 1{i}", incident=True)
+    appeal("heating", phone="+7 10", channel="social")
+    appeal("transport", phone="+7 20")  # transport: one appeal, no incident, criticality 2
+    heating, transport = signals.systemic_ratings(SINCE, UNTIL)
+    assert (heating["category"], heating["appeals"], heating["incidents"]) == ("heating", 4, 3)
+    assert heating["criticality"] == 4.0
+    assert heating["repeat_share"] == 0.5 and heating["social_share"] == 0.25
+    # 100 × (0.4·3/3 + 0.3·4/5 + 0.3·(min(4/3/5, 1) + 0.5 + 0.25)/3)
+    assert heating["score"] == pytest.approx(100 * (0.4 + 0.3 * 0.8 + 0.3 * ((4 / 3 / 5) + 0.75) / 3), abs=0.1)
+    assert transport["category"] == "transport" and transport["score"] < heating["score"]
