@@ -8,6 +8,10 @@ a slice's statistics do not leak into the next. FDR is applied per slice. The pr
 a steady hot spot beside one that keeps growing reads as diminishing, since each
 quarter is compared with that quarter's city.
 
+With `time_window=k` > 0 the cube is analysed as Esri does instead: one Gi* over all
+bins of the cube, a bin's neighbours being its spatial neighbours in its own slice and
+in the k slices before it (Esri's "neighborhood time step"), FDR over the whole cube.
+
 Categories follow Esri's "How Emerging Hot Spot Analysis works" (hot; cold mirrored):
 - new: significant hot in the final slice only, never before;
 - consecutive: one uninterrupted run of >= 2 hot slices ending with the final one,
@@ -27,7 +31,7 @@ import geopandas as gpd
 import numpy as np
 from django.conf import settings
 from django.db import connection, transaction
-from scipy import stats
+from scipy import sparse, stats
 
 from .errors import BadParameter, EmptyPeriod
 from .getis_ord import confidence_bins, gi_star_z, two_sided_p
@@ -113,12 +117,27 @@ def slice_statistics(cube: np.ndarray, w, fdr: bool = True):
     return z, p, bins
 
 
-def emerging(cube: np.ndarray, w, fdr: bool = True, alpha: float = 0.05, min_level: int = 1) -> dict:
+def space_time_weights(w, slices: int, time_window: int):
+    """Weights over the flattened cube (slice-major): spatial neighbours in the same slice
+    and in the `time_window` slices before it."""
+    if not 0 < time_window < slices:
+        raise BadParameter(f"time window must be between 1 and {slices - 1} slices, got {time_window}")
+    back = sum(sparse.eye(slices, k=-d, format="csr") for d in range(time_window + 1))
+    return sparse.kron(back, sparse.csr_matrix(w), format="csr")
+
+
+def emerging(cube: np.ndarray, w, fdr: bool = True, alpha: float = 0.05, min_level: int = 1,
+             time_window: int = 0) -> dict:
     """The whole analysis on a cube of counts (T x L): slices, trend and category."""
     cube = np.asarray(cube, dtype=float)
     if cube.ndim != 2 or cube.shape[0] < 3:
         raise BadParameter("emerging hot spots need a cube of at least 3 time slices")
-    z, p, bins = slice_statistics(cube, w, fdr)
+    if time_window:
+        z = gi_star_z(cube.ravel(), space_time_weights(w, cube.shape[0], time_window)).reshape(cube.shape)
+        p = two_sided_p(z)
+        bins = confidence_bins(z.ravel(), p.ravel(), fdr=fdr).reshape(cube.shape)
+    else:
+        z, p, bins = slice_statistics(cube, w, fdr)
     _, tz, tp = mann_kendall(z.T)
     return {"z": z, "p": p, "bins": bins, "trend_z": tz, "trend_p": tp,
             "category": categorize(bins, tz, tp, alpha, min_level)}
@@ -182,11 +201,11 @@ def appeal_cube(cell_size: float, end: datetime, slices: int = 12, months: int =
 
 def emerging_hotspots(cell_size: float, end: datetime, slices: int = 12, months: int = 3,
                       category=None, district=None, incident_type=None, band=None, k=None,
-                      fdr=True, srid=None) -> gpd.GeoDataFrame:
+                      fdr=True, time_window: int = 0, srid=None) -> gpd.GeoDataFrame:
     """Emerging hot-spot category of every cell with appeals in the cube, in the metric CRS."""
     srid = srid or settings.QALA_CITY["metric_srid"]
     grid, cube, edges = appeal_cube(cell_size, end, slices, months, category, district, incident_type, srid)
-    result = emerging(cube, grid_weights(grid, band, k), fdr=fdr)
+    result = emerging(cube, grid_weights(grid, band, k), fdr=fdr, time_window=time_window)
     i, j = grid.ij()
     frame = gpd.GeoDataFrame(
         {"i": i, "j": j, "count": cube.sum(axis=0).astype(int), "category": result["category"],

@@ -66,6 +66,8 @@ EMERGING = _meta(
     {"end": _input("End (exclusive)", DATE, required=True),
      "slices": _input("Time slices", {"type": "integer", "minimum": 3, "maximum": 120, "default": 12}),
      "months": _input("Months per slice", {"type": "integer", "enum": [1, 3], "default": 3}),
+     "time_window": _input("Time window (slices)", {"type": "integer", "minimum": 0, "default": 0},
+                           "0: Gi* per slice; k: Esri's space-time neighbours, this and the k previous slices"),
      **FILTERS, **GRID},
     {"cells": FEATURES_OUT},
     {"end": "2027-01-01", "category": "heating", "cell_size": 500})
@@ -177,7 +179,8 @@ class EmergingHotspotsProcess(Process):
                                   slices=_num(data, "slices", int, 12), months=_num(data, "months", int, 3),
                                   category=data.get("category"), district=data.get("district"),
                                   incident_type=data.get("incident_type"), band=_num(data, "distance_band"),
-                                  k=_num(data, "k", int), fdr=_bool(data, "fdr", True))
+                                  k=_num(data, "k", int), fdr=_bool(data, "fdr", True),
+                                  time_window=_num(data, "time_window", int, 0))
         doc = _geojson(cells)
         doc["slices"] = cells.attrs["slices"]
         return "application/geo+json", doc

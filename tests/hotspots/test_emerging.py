@@ -118,3 +118,28 @@ def test_emerging_from_appeals_in_postgis(appeals_factory, rng):
         emerging_hotspots(500, end, category="ufo")
     with pytest.raises(EmptyPeriod):
         emerging_hotspots(500, datetime(2020, 1, 1, tzinfo=timezone.utc), category="heating")
+
+
+def test_space_time_neighbours_as_esri(db):
+    """time_window=1: one Gi* over the cube with this and the previous slice as neighbours."""
+    from gis.hotspots.emerging import space_time_weights
+    from tests.hotspots.test_getis_ord import esda_gi
+
+    rng = np.random.default_rng(21)
+    side = 12
+    xy, cube = _cube(rng, side)
+    w = W.distance_band(xy, 1.5)
+    wst = space_time_weights(w, 12, 1)
+    # bin (t=5, cell 30) sees cell 30's spatial neighbours at t=5 and t=4, not t=6
+    row = wst[5 * side * side + 30].indices
+    assert set(row // (side * side)) == {4, 5} and len(row) == 2 * w[30].nnz
+    result = emerging(cube, w, time_window=1)
+    ref = esda_gi(cube.ravel(), wst)
+    assert np.abs(result["z"].ravel() - ref.Zs).max() < 1e-6
+    for t in range(12):
+        cube[t, [side * 5 + 5, side * 5 + 6, side * 6 + 5, side * 6 + 6]] += 3 + 2 * t
+    grown = emerging(cube, w, time_window=1)
+    assert grown["category"][side * 5 + 5] in ("intensifying hot spot", "consecutive hot spot")
+    assert grown["trend_z"][side * 5 + 5] > 2
+    with pytest.raises(BadParameter):
+        space_time_weights(w, 12, 12)
