@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass
 
-from django.db import transaction
 
 
 from gis.errors import QalaError
@@ -63,50 +62,8 @@ def split_query(q: str) -> tuple[str, str]:
     return street, m.group(1)
 
 
-ADDRESS_SQL = """
-WITH q AS (SELECT qala_norm_street(%(street)s) AS s, qala_norm_house(%(house)s) AS h,
-                  qala_house_base(%(house)s) AS base),
-candidate AS (
-    SELECT v.street_key,
-           max(greatest(similarity(v.norm, q.s), word_similarity(q.s, v.norm) * 0.95)) AS sim,
-           (array_agg(v.variant || ' (' || v.kind || ')'
-                      ORDER BY greatest(similarity(v.norm, q.s), word_similarity(q.s, v.norm)) DESC))[1] AS matched
-    FROM geocoding_street_variant v, q
-    WHERE q.s <> '' AND (v.norm %% q.s OR q.s <%% v.norm)
-    GROUP BY v.street_key
-    ORDER BY sim DESC
-    LIMIT 8
-)
-SELECT b.id, b.street, b.house_number, b.name, b.yard_id, c.matched,
-       c.sim + CASE WHEN qala_norm_house(b.house_number) = q.h THEN 1.0
-                    WHEN q.h LIKE q.base || '%%' AND qala_norm_house(b.house_number) = q.base THEN 0.6
-                    ELSE 0.4 END AS score,
-       ST_X(p.pt), ST_Y(p.pt)
-FROM candidate c
-JOIN layers_building b ON qala_norm_street(b.street) = c.street_key
-CROSS JOIN q
-CROSS JOIN LATERAL (SELECT ST_PointOnSurface(b.geom) AS pt) p
-WHERE qala_house_base(b.house_number) = q.base
-ORDER BY score DESC, b.id
-LIMIT %(limit)s
-"""
-
-LANDMARK_SQL = """
-WITH q AS (SELECT qala_norm_street(%(q)s) AS s)
-(SELECT 'landmark', b.id, b.yard_id, b.name, b.street, b.house_number,
-        greatest(similarity(qala_norm_street(b.name), q.s), word_similarity(q.s, qala_norm_street(b.name))) AS sim,
-        ST_X(ST_PointOnSurface(b.geom)), ST_Y(ST_PointOnSurface(b.geom))
- FROM layers_building b, q
- WHERE b.name <> '' AND q.s <> '' AND (qala_norm_street(b.name) %% q.s OR q.s <%% qala_norm_street(b.name))
- ORDER BY sim DESC LIMIT %(limit)s)
-UNION ALL
-(SELECT 'bus_stop', NULL, NULL, s.name, '', '',
-        greatest(similarity(qala_norm_street(s.name), q.s), word_similarity(q.s, qala_norm_street(s.name))) AS sim,
-        ST_X(s.geom), ST_Y(s.geom)
- FROM layers_busstop s, q
- WHERE q.s <> '' AND (qala_norm_street(s.name) %% q.s OR q.s <%% qala_norm_street(s.name))
- ORDER BY sim DESC LIMIT %(limit)s)
-"""
+ADDRESS_SQL = "SELECT * FROM qala_address_search(%(street)s, %(house)s, %(limit)s)"
+LANDMARK_SQL = "SELECT * FROM qala_landmark_search(%(q)s, %(limit)s)"
 
 
 def search(q: str, limit: int = 10) -> list[Hit]:
@@ -122,10 +79,7 @@ def search(q: str, limit: int = 10) -> list[Hit]:
         raise BadQuery("The search query is empty: type a street and a house number, or a landmark.")
     street, house = split_query(q)
     hits: list[Hit] = []
-    conn = reading_connection()
-    # SET LOCAL lasts only inside a transaction: without one the thresholds would silently not apply
-    with transaction.atomic(using=conn.alias), conn.cursor() as cur:
-        cur.execute("SET LOCAL pg_trgm.similarity_threshold = 0.2; SET LOCAL pg_trgm.word_similarity_threshold = 0.45")
+    with reading_connection().cursor() as cur:
         if house and street:
             cur.execute(ADDRESS_SQL, {"street": street, "house": house, "limit": limit})
             for bid, st, hn, name, yard, matched, score, lon, lat in cur.fetchall():

@@ -82,3 +82,83 @@ DROP FUNCTION IF EXISTS qala_house_base(text);
 DROP FUNCTION IF EXISTS qala_norm_house(text);
 DROP FUNCTION IF EXISTS qala_norm_street(text);
 """
+
+# The searches as plpgsql functions: their plans are cached per connection (planning the
+# normalisation expressions cost more than running them), and the trigram thresholds come
+# with the function instead of a transaction and two SET LOCALs.
+SEARCH_FUNCTIONS = r"""
+CREATE OR REPLACE FUNCTION qala_address_search(p_street text, p_house text, p_limit integer)
+RETURNS TABLE (id bigint, street text, house_number text, name text, yard_id bigint, matched text,
+               score double precision, lon double precision, lat double precision)
+LANGUAGE plpgsql STABLE
+SET pg_trgm.similarity_threshold = 0.2
+SET pg_trgm.word_similarity_threshold = 0.45
+AS $$
+DECLARE
+    s text := public.qala_norm_street(p_street);
+    h text := public.qala_norm_house(p_house);
+    base text := public.qala_house_base(p_house);
+BEGIN
+    IF s = '' OR base IS NULL THEN
+        RETURN;
+    END IF;
+    RETURN QUERY
+    WITH candidate AS (
+        SELECT v.street_key,
+               max(greatest(similarity(v.norm, s), word_similarity(s, v.norm) * 0.95)) AS sim,
+               (array_agg(v.variant || ' (' || v.kind || ')'
+                          ORDER BY greatest(similarity(v.norm, s), word_similarity(s, v.norm)) DESC))[1] AS m
+        FROM public.geocoding_street_variant v
+        WHERE v.norm % s OR s <% v.norm
+        GROUP BY v.street_key
+        ORDER BY sim DESC
+        LIMIT 8
+    )
+    SELECT b.id, b.street::text, b.house_number::text, b.name::text, b.yard_id, c.m,
+           (c.sim + CASE WHEN public.qala_norm_house(b.house_number) = h THEN 1.0
+                         WHEN h LIKE base || '%' AND public.qala_norm_house(b.house_number) = base THEN 0.6
+                         ELSE 0.4 END)::double precision AS score,
+           ST_X(ST_PointOnSurface(b.geom)), ST_Y(ST_PointOnSurface(b.geom))
+    FROM candidate c
+    JOIN public.layers_building b ON public.qala_norm_street(b.street) = c.street_key
+    WHERE public.qala_house_base(b.house_number) = base
+    ORDER BY 7 DESC, b.id
+    LIMIT p_limit;
+END $$;
+
+CREATE OR REPLACE FUNCTION qala_landmark_search(p_q text, p_limit integer)
+RETURNS TABLE (kind text, id bigint, yard_id bigint, name text, street text, house_number text,
+               sim double precision, lon double precision, lat double precision)
+LANGUAGE plpgsql STABLE
+SET pg_trgm.similarity_threshold = 0.2
+SET pg_trgm.word_similarity_threshold = 0.45
+AS $$
+DECLARE
+    s text := public.qala_norm_street(p_q);
+BEGIN
+    IF s = '' THEN
+        RETURN;
+    END IF;
+    RETURN QUERY
+    (SELECT 'landmark'::text, b.id, b.yard_id, b.name::text, b.street::text, b.house_number::text,
+            greatest(similarity(public.qala_norm_street(b.name), s),
+                     word_similarity(s, public.qala_norm_street(b.name)))::double precision AS sim,
+            ST_X(ST_PointOnSurface(b.geom)), ST_Y(ST_PointOnSurface(b.geom))
+     FROM public.layers_building b
+     WHERE b.name <> '' AND (public.qala_norm_street(b.name) % s OR s <% public.qala_norm_street(b.name))
+     ORDER BY 7 DESC LIMIT p_limit)
+    UNION ALL
+    (SELECT 'bus_stop'::text, NULL::bigint, NULL::bigint, st.name::text, ''::text, ''::text,
+            greatest(similarity(public.qala_norm_street(st.name), s),
+                     word_similarity(s, public.qala_norm_street(st.name)))::double precision AS sim,
+            ST_X(st.geom), ST_Y(st.geom)
+     FROM public.layers_busstop st
+     WHERE public.qala_norm_street(st.name) % s OR s <% public.qala_norm_street(st.name)
+     ORDER BY 7 DESC LIMIT p_limit);
+END $$;
+"""
+
+DROP_SEARCH_FUNCTIONS = """
+DROP FUNCTION IF EXISTS qala_address_search(text, text, integer);
+DROP FUNCTION IF EXISTS qala_landmark_search(text, integer);
+"""
