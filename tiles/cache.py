@@ -58,7 +58,7 @@ class TileCache:
         self.memory_bytes = memory_bytes
         self.used = 0
         self.generation = 0  # bumped by every invalidation; a render older than it is not stored
-        self.lru: OrderedDict[tuple, bytes] = OrderedDict()
+        self.lru: OrderedDict[tuple, tuple[bytes, str]] = OrderedDict()  # key -> (gzip, etag)
         self.lock = threading.RLock()
         self.reader = ChangeReader()
         self.cursor_file = directory / "cursor" if directory else None
@@ -131,9 +131,9 @@ class TileCache:
                 self._drop_disk(source, z, rng)
 
     def _forget(self, key: tuple) -> None:
-        gz = self.lru.pop(key, None)
-        if gz is not None:
-            self.used -= len(gz)
+        entry = self.lru.pop(key, None)
+        if entry is not None:
+            self.used -= len(entry[0])
         if self.directory:
             try:
                 self.path(key).unlink()
@@ -158,10 +158,10 @@ class TileCache:
 
     def get(self, key: tuple) -> Tile | None:
         with self.lock:
-            gz = self.lru.get(key)
-            if gz is not None:
+            entry = self.lru.get(key)
+            if entry is not None:
                 self.lru.move_to_end(key)
-                return Tile(gz, pack_etag(gz), "memory")
+                return Tile(*entry, "memory")
         if self.directory:
             try:
                 raw = self.path(key).read_bytes()
@@ -171,9 +171,10 @@ class TileCache:
             if self.disk_stale(key, snapshot.decode()):
                 self.path(key).unlink(missing_ok=True)
                 return None
+            etag = pack_etag(gz)
             with self.lock:
-                self._remember(key, gz)
-            return Tile(gz, pack_etag(gz), "disk")
+                self._remember(key, gz, etag)
+            return Tile(gz, etag, "disk")
         return None
 
     def disk_stale(self, key: tuple, snapshot: str) -> bool:
@@ -189,7 +190,7 @@ class TileCache:
         with self.lock:
             if generation is not None and generation != self.generation:
                 return
-            self._remember(key, gz)
+            self._remember(key, gz, pack_etag(gz))
             if self.directory:
                 p = self.path(key)
                 p.parent.mkdir(parents=True, exist_ok=True)
@@ -197,15 +198,15 @@ class TileCache:
                 tmp.write_bytes(snapshot.encode() + b"\n" + gz)
                 tmp.replace(p)
 
-    def _remember(self, key: tuple, gz: bytes) -> None:
+    def _remember(self, key: tuple, gz: bytes, etag: str) -> None:
         old = self.lru.pop(key, None)
         if old is not None:
-            self.used -= len(old)
-        self.lru[key] = gz
+            self.used -= len(old[0])
+        self.lru[key] = (gz, etag)
         self.used += len(gz)
         while self.used > self.memory_bytes and self.lru:
             _, evicted = self.lru.popitem(last=False)
-            self.used -= len(evicted)
+            self.used -= len(evicted[0])
 
 
 def pack_etag(gz: bytes) -> str:

@@ -97,6 +97,7 @@ def layer_sql(layer: Layer, z: int) -> str:
     opts = layer.model._meta
     cols = ", ".join(f"{attribute(opts.get_field(n))[0]} AS {quote(n)}" for n in layer.public_fields)
     geom = "t.geom_3857"
+    envelope = "env.m" if layer.geometry_type == "Point" else "env.e"
     if layer.geometry_type != "Point" and z < SIMPLIFY_BELOW_ZOOM:
         geom = f"ST_Simplify({geom}, %(tolerance)s, false)"
     return (
@@ -104,8 +105,7 @@ def layer_sql(layer: Layer, z: int) -> str:
         f"SELECT t.{quote(opts.pk.column)} AS id, "
         f"ST_AsMVTGeom({geom}, env.e, {EXTENT}, {BUFFER}, true) AS geom"
         f"{', ' + cols if cols else ''} "
-        f"FROM {quote(layer.table)} t, env WHERE t.geom_3857 && {'env.m' if layer.geometry_type == 'Point' else 'env.e'}"
-        ") q)"
+        f"FROM {quote(layer.table)} t, env WHERE t.geom_3857 && {envelope}) q)"
     )
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import functools
 import re
+import time
 
 from django.http import HttpResponse, HttpResponseNotModified, JsonResponse
 from django.views.decorators.http import require_GET
@@ -29,6 +30,7 @@ def problems(view):
 @require_GET
 @problems
 def vector_tile(request, source: str, z: str, x: str, y: str):
+    started = time.perf_counter()
     tile = get_tile(source, int(z), int(x), int(y))
     if etag_matches(request, tile.etag):
         resp = HttpResponseNotModified()
@@ -41,6 +43,7 @@ def vector_tile(request, source: str, z: str, x: str, y: str):
     resp["Vary"] = "Accept-Encoding"
     resp["Cache-Control"] = "no-cache"  # revalidate every time: an edit must show at once
     resp["X-Tile-Cache"] = tile.source
+    resp["Server-Timing"] = f"tile;desc={tile.source};dur={(time.perf_counter() - started) * 1000:.2f}"
     return resp
 
 

@@ -112,6 +112,7 @@ def test_etag_gives_304_and_gzip_when_accepted(client, db):
     assert zipped["Content-Encoding"] == "gzip"
     assert gzip.decompress(zipped.content) == plain.content
     assert zipped["ETag"] == plain["ETag"]
+    assert zipped["X-Tile-Cache"] == "memory" and "dur=" in zipped["Server-Timing"]
     resp = fetch(client, "buildings", *t, HTTP_IF_NONE_MATCH=plain["ETag"])
     assert resp.status_code == 304 and resp.content == b""
     assert fetch(client, "buildings", *t, HTTP_IF_NONE_MATCH='"other"').status_code == 200
