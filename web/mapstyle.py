@@ -105,6 +105,13 @@ def build_style(base_url: str, visible: set[str] | None = None, today: dt.date |
             "minzoom": min(layer.min_zoom, TILE_MAX_ZOOM), "maxzoom": TILE_MAX_ZOOM,
         }
         style["layers"] += style_layers(layer, today, visible is None or layer.id in visible)
+    # appeal density (a raster heat map from tiles/): the planner's hotspot layer, hidden until switched on
+    style["sources"]["density"] = {"type": "raster", "tileSize": 256, "minzoom": 10, "maxzoom": TILE_MAX_ZOOM,
+                                   "tiles": [f"{base_url}/tiles/raster/density/all/{{z}}/{{x}}/{{y}}.png"]}
+    style["layers"].append({"id": "density", "type": "raster", "source": "density",
+                            "metadata": {"qala:layer": "density"}, "paint": {"raster-opacity": 0.6},
+                            "layout": {"visibility": "visible" if visible is not None and "density" in visible
+                                       else "none"}})
     # what the operator found: the yard and the building, drawn on top
     style["sources"]["highlight"] = {"type": "geojson", "data": {"type": "FeatureCollection", "features": []}}
     style["layers"] += [
