@@ -263,16 +263,19 @@ def _appeals(plan, t, rows, table, orgs, all_edges, nets, heating_street, yard_k
                             "caller_phone", "description", "urgent"],
                 {"executor_id": "organizations", "district_id": "districts", "building_id": "buildings"})
     points = shapely.points(xy)
+    # the district an appeal counts for is the one its point lies in (or the nearest, beyond the outer streets)
+    districts = np.array(district_polygons(plan), dtype=object)
+    in_district = shapely.distance(points[:, None], districts[None, :]).argmin(axis=1)
     for k in range(len(reg)):
         ty = ap.TYPE_NAMES[types[k]]
         cat = ap.CATEGORY_NAMES[ap.TYPE_CATEGORY[types[k]]]
         h = int(house[k])
         if h >= 0:
             b = plan.buildings[h]
-            address, district = f"{plan.streets[b.street].name}, {b.number}", plan.district_of(b.cell)
+            address = f"{plan.streets[b.street].name}, {b.number}"
         else:
-            e = all_edges[int(edge[k])]
-            address, district = plan.streets[e.street].name, plan.district_of(e.cells[0])
+            address = plan.streets[all_edges[int(edge[k])].street].name
+        district = int(in_district[k])
         executor = executor_of[cat]
         if cat == "housing" and h >= 0 and plan.buildings[h].cell in yard_ksk:
             executor = yard_ksk[plan.buildings[h].cell]

@@ -72,6 +72,9 @@ def test_every_layer_is_filled_and_linked():
         cur.execute("""SELECT count(*) FROM layers_well w WHERE NOT EXISTS (SELECT 1 FROM layers_networksegment s
                        WHERE s.kind = w.network_kind AND ST_DWithin(s.geom, w.geom, 1e-7))""")
         assert cur.fetchone()[0] == 0, "a well off its network"
+        cur.execute("""SELECT count(*) FROM layers_appeal a JOIN layers_district d ON d.id = a.district_id
+                       WHERE NOT ST_DWithin(a.geom::geography, d.geom::geography, 10)""")
+        assert cur.fetchone()[0] == 0, "an appeal counted in a district it is not in"
     stop = registry.get("bus_stops").model.objects.first()
     assert stop.routes.exists()
 
