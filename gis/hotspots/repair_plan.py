@@ -4,7 +4,8 @@ years before the plan. Written as CSV and as a self-contained folium map.
 
 Ranked by the three criteria the 109 centres rate systemic problems on:
 recurrence (accidents or complaints), criticality (Gi* confidence for segments;
-apartments affected for both) and resonance (distinct complaints from the house).
+apartments within reach for both) and resonance ("cold in the flat" complaints from
+the houses a segment passes, shown as `cold_nearby`).
 """
 from __future__ import annotations
 
@@ -21,13 +22,18 @@ from .errors import BadParameter, EmptyPeriod, UnknownCategory
 from .network import _degrees, network_hotspots
 
 LOOK_BACK_YEARS = 3
-FIELDS = ("rank", "kind", "id", "label", "recurrence", "gi_bin", "gi_z", "apartments", "lon", "lat", "wkt")
+FIELDS = ("rank", "kind", "id", "label", "recurrence", "gi_bin", "gi_z", "apartments", "cold_nearby",
+          "lon", "lat", "wkt")
 
 SEGMENTS_SQL = """
 SELECT s.id, s.diameter_mm, s.year_laid, ST_AsText(s.geom), ST_X(c), ST_Y(c),
        COALESCE((SELECT sum(b.apartments) FROM layers_building b
                  WHERE b.geom && ST_Expand(s.geom, %(deg)s)
-                   AND ST_DWithin(ST_Transform(b.geom, %(srid)s), ST_Transform(s.geom, %(srid)s), %(buffer)s)), 0)
+                   AND ST_DWithin(ST_Transform(b.geom, %(srid)s), ST_Transform(s.geom, %(srid)s), %(buffer)s)), 0),
+       (SELECT count(*) FROM layers_appeal a JOIN layers_building b ON b.id = a.building_id
+        WHERE a.incident_type = %(cold)s AND a.registered_at >= %(start)s AND a.registered_at < %(end)s
+          AND b.geom && ST_Expand(s.geom, %(deg)s)
+          AND ST_DWithin(ST_Transform(b.geom, %(srid)s), ST_Transform(s.geom, %(srid)s), %(buffer)s))
 FROM layers_networksegment s, LATERAL ST_LineInterpolatePoint(s.geom, 0.5) AS c
 WHERE s.id = ANY(%(ids)s)
 """
@@ -70,23 +76,25 @@ def repair_plan(year: int, category: str = "heating", accident_type: str | None 
     if hot is not None and len(hot):
         with connection.cursor() as cur:
             cur.execute(SEGMENTS_SQL, {"ids": [int(i) for i in hot["segment"]], "srid": srid,
-                                       "deg": _degrees(buffer_m), "buffer": float(buffer_m)})
+                                       "deg": _degrees(buffer_m), "buffer": float(buffer_m),
+                                       "cold": cold_type, "start": start, "end": end})
             info = {r[0]: r[1:] for r in cur.fetchall()}
         for _, seg in hot.iterrows():
-            diameter, laid, wkt, lon, lat, apartments = info[int(seg["segment"])]
+            diameter, laid, wkt, lon, lat, apartments, cold_nearby = info[int(seg["segment"])]
             label = " ".join(x for x in (f"{category} segment {int(seg['segment'])}",
                                          f"Ø{diameter} mm" if diameter else "", f"laid {laid}" if laid else "") if x)
             rows.append({"kind": "segment", "id": int(seg["segment"]), "label": label,
                          "recurrence": int(seg["count"]), "gi_bin": int(seg["bin"]), "gi_z": round(float(seg["z"]), 3),
-                         "apartments": int(apartments), "lon": lon, "lat": lat, "wkt": wkt})
-        rows.sort(key=lambda r: (-r["gi_bin"], -r["recurrence"], -r["gi_z"], r["id"]))
+                         "apartments": int(apartments), "cold_nearby": cold_nearby,
+                         "lon": lon, "lat": lat, "wkt": wkt})
+        rows.sort(key=lambda r: (-r["gi_bin"], -r["recurrence"], -r["cold_nearby"], -r["gi_z"], r["id"]))
     with connection.cursor() as cur:
         cur.execute(HOUSES_SQL, {"cold": cold_type, "start": start, "end": end, "min_cold": min_cold})
         houses = cur.fetchall()
     for b_id, street, number, name, apartments, n, wkt, lon, lat in houses:
         rows.append({"kind": "building", "id": b_id,
                      "label": ", ".join(x for x in (street, number) if x) or name or f"building {b_id}",
-                     "recurrence": n, "gi_bin": "", "gi_z": "", "apartments": apartments,
+                     "recurrence": n, "gi_bin": "", "gi_z": "", "apartments": apartments, "cold_nearby": n,
                      "lon": lon, "lat": lat, "wkt": wkt})
     if not rows:
         raise EmptyPeriod(f"nothing to plan for {year}: no hot heating segments and no house with "

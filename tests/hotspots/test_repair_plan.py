@@ -18,7 +18,8 @@ def cold_houses(db, appeals_factory):
     a = Building.objects.create(street="ул. Жамбыла", house_number="7", apartments=60, geom=at.house(900, 900))
     b = Building.objects.create(street="ул. Жамбыла", house_number="9", apartments=30, geom=at.house(950, 900))
     c = Building.objects.create(street="ул. Жамбыла", house_number="11", apartments=90, geom=at.house(1000, 900))
-    for building, n, year in ((a, 5, 2024), (b, 3, 2025), (c, 2, 2025), (c, 9, 2021)):
+    d = Building.objects.create(street="ул. Ленина", house_number="1", apartments=20, geom=at.house(50, 120))
+    for building, n, year in ((a, 5, 2024), (b, 3, 2025), (c, 2, 2025), (c, 9, 2021), (d, 2, 2025)):
         appeals_factory([at(0, 0)] * n, category="heating", incident_type="cold_in_flat", building=building,
                         when=datetime(year, 11, 20, tzinfo=timezone.utc))
     return a, b, c
@@ -31,6 +32,8 @@ def test_plan_ranks_hot_segments_then_cold_houses(lattice, cold_houses):  # noqa
     houses = [r for r in rows if r["kind"] == "building"]
     assert segments[0]["id"] == lattice[(0, 1, "h")] and segments[0]["gi_bin"] == 3
     assert all(r["gi_bin"] > 0 for r in segments)
+    # the house 15 m from the hottest segment complained twice: its resonance
+    assert segments[0]["cold_nearby"] == 2 and segments[0]["apartments"] == 20
     # house 11's nine complaints are older than three years, and two recent ones are too few
     assert [(r["id"], r["recurrence"]) for r in houses] == [(a.id, 5), (b.id, 3)]
     assert houses[0]["label"] == "ул. Жамбыла, 7"
