@@ -39,8 +39,6 @@ from importers.report import REPORT_COLUMNS, ImportReport
 from importers.sources import Source, open_source, osm_ids, osm_tag
 from layers.registry import registry
 
-# "No appeal is ever lost or deleted" (PRODUCT.md): --replace may not remove them.
-NEVER_DELETED = {"appeals"}
 SHOWN_ISSUES = 20
 
 
@@ -74,7 +72,7 @@ def run_import(path: str | Path, options: ImportOptions, *, using: str = "defaul
         where=options.where or (mapping_file and mapping_file.where), srid=options.srid,
         geometry_required=layer.geometry_required)
     mapping = build_mapping(layer, source.columns, mapping_file=mapping_file, key=options.key, osm=source.osm)
-    if options.replace and layer.id in NEVER_DELETED:
+    if options.replace and layer.never_deleted:
         raise ReplaceRefused(f"--replace would delete {layer.id} missing from the file; "
                              f"{layer.id} are never deleted")
     report = ImportReport(layer=layer.id, source=source.name, key=mapping.key, dry_run=options.dry_run)

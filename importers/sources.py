@@ -21,6 +21,7 @@ from pyproj import CRS
 from pyproj.exceptions import CRSError
 
 from importers.errors import EmptyFile, UnknownCRS, UnreadableFile, WrongGeometryType
+from layers.registry import registry
 
 GDAL_ERRORS = (DataSourceError, DataLayerError, FieldError, GeometryError, RuntimeError, OSError)
 CSV_OPTIONS = {
@@ -33,14 +34,6 @@ READABLE_IN_ZIP = (".shp", ".geojson", ".json", ".gpkg", ".kml", ".csv", ".fgb")
 OSM_SUFFIXES = (".osm", ".pbf")
 # OSM driver layer for each geometry type, and the filter that picks a layer's features.
 OSM_LAYER = {"Point": "points", "LineString": "lines", "MultiLineString": "lines", "MultiPolygon": "multipolygons"}
-OSM_DEFAULTS = {
-    "buildings": ("multipolygons", "building IS NOT NULL"),
-    "playgrounds": ("multipolygons", "leisure = 'playground'"),
-    "bus_routes": ("multilinestrings", "type = 'route' AND other_tags LIKE '%\"route\"=>\"bus\"%'"),
-    "bus_stops": ("points", "highway = 'bus_stop'"),
-    "cameras": ("points", "man_made = 'surveillance'"),
-    "streets": ("lines", "highway IS NOT NULL AND name IS NOT NULL"),
-}
 OSM_ELEMENT = {"points": "node", "lines": "way", "multilinestrings": "relation", "other_relations": "relation"}
 FAMILIES = {"Point": "Point", "MultiPoint": "Point", "LineString": "LineString",
             "MultiLineString": "LineString", "Polygon": "Polygon", "MultiPolygon": "Polygon"}
@@ -128,7 +121,9 @@ def open_source(path: str | Path, layer_id: str, target_type: str, *, source_lay
         raise EmptyFile(f"{path.name} holds no layers")
     names = [str(n) for n, _ in layers]
     if osm:
-        default_layer, default_where = OSM_DEFAULTS.get(layer_id, (OSM_LAYER.get(target_type), None))
+        osm_source = registry.get(layer_id).osm
+        default_layer, default_where = ((osm_source.layer, osm_source.where) if osm_source
+                                        else (OSM_LAYER.get(target_type), None))
         source_layer = source_layer or default_layer
         where = where if where is not None else default_where
     if source_layer is None:

@@ -86,6 +86,7 @@ LAYER = Layer(
     personal_fields=("caller_name", "caller_phone", "description", "address"),
     required_fields=("category", "registered_at"),
     natural_key="number",
+    never_deleted=True,
     style=Style(color="#dc143c", radius=3),
     min_zoom=13,
     import_mapping={

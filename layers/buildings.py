@@ -2,7 +2,7 @@ from django.contrib.gis.db import models
 from django.db.models import Q
 
 from layers.base import WGS84, Feature
-from layers.registry import Layer, Style
+from layers.registry import Layer, OsmSource, Style
 
 
 class Building(Feature):
@@ -44,6 +44,7 @@ LAYER = Layer(
     geometry_type="MultiPolygon",
     titles={"ru": "Здания", "kk": "Ғимараттар", "en": "Buildings"},
     public_fields=("street", "house_number", "name", "use", "floors", "apartments", "year_built", "yard", "district"),
+    osm=OsmSource("multipolygons", "building IS NOT NULL"),
     style=Style(color="#b0a090", fill="#d9cfc1", width=0.5, opacity=0.9),
     min_zoom=13,
     import_mapping={

@@ -1,7 +1,7 @@
 from django.contrib.gis.db import models
 
 from layers.base import WGS84, Feature
-from layers.registry import Layer, Style
+from layers.registry import Layer, OsmSource, Style
 
 
 class BusRoute(Feature):
@@ -26,6 +26,7 @@ LAYER = Layer(
     titles={"ru": "Автобусные маршруты", "kk": "Автобус бағыттары", "en": "Bus routes"},
     public_fields=("number", "name", "operator", "from_stop", "to_stop"),
     required_fields=("number",),
+    osm=OsmSource("multilinestrings", """type = 'route' AND other_tags LIKE '%"route"=>"bus"%'"""),
     style=Style(color="#228b22", width=2),
     min_zoom=11,
     import_mapping={"number": ("number", "ref"), "name": ("name",), "operator": ("operator",),

@@ -1,7 +1,7 @@
 from django.contrib.gis.db import models
 
 from layers.base import WGS84, Feature
-from layers.registry import Layer, Style
+from layers.registry import Layer, OsmSource, Style
 
 
 class BusStop(Feature):
@@ -20,6 +20,7 @@ LAYER = Layer(
     titles={"ru": "Остановки", "kk": "Аялдамалар", "en": "Bus stops"},
     public_fields=("name",),
     required_fields=("name",),
+    osm=OsmSource("points", "highway = 'bus_stop'"),
     style=Style(color="#228b22", radius=4),
     min_zoom=14,
     import_mapping={"name": ("name",)},

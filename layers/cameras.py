@@ -2,7 +2,7 @@ from django.contrib.gis.db import models
 from django.db.models import Q
 
 from layers.base import WGS84, Feature
-from layers.registry import Layer, Style
+from layers.registry import Layer, OsmSource, Style
 
 
 class Camera(Feature):
@@ -27,6 +27,7 @@ LAYER = Layer(
     geometry_type="Point",
     titles={"ru": "Камеры", "kk": "Камералар", "en": "Cameras"},
     public_fields=("kind", "direction_deg", "installed_on", "owner"),
+    osm=OsmSource("points", "man_made = 'surveillance'"),
     style=Style(color="#1e90ff", radius=4),
     min_zoom=14,
     import_mapping={"kind": ("kind", "camera:type", "surveillance:type"),

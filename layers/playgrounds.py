@@ -1,7 +1,7 @@
 from django.contrib.gis.db import models
 
 from layers.base import WGS84, Feature
-from layers.registry import Layer, Style
+from layers.registry import Layer, OsmSource, Style
 
 
 class Playground(Feature):
@@ -35,6 +35,7 @@ LAYER = Layer(
     titles={"ru": "Детские и футбольные площадки", "kk": "Балалар және футбол алаңдары",
             "en": "Playgrounds and mini-football fields"},
     public_fields=("kind", "name", "installed_on", "yard"),
+    osm=OsmSource("multipolygons", "leisure = 'playground'"),
     style=Style(color="#ff8c00", fill="#ffd59a", width=1),
     min_zoom=14,
     import_mapping={"kind": ("kind", "leisure"), "name": ("name",), "installed_on": ("installed_on", "start_date")},

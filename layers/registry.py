@@ -57,6 +57,14 @@ class Style:
 
 
 @dataclass(frozen=True)
+class OsmSource:
+    """Where this layer's features sit in an OpenStreetMap extract (GDAL's OSM driver)."""
+
+    layer: str  # points, lines, multilinestrings, multipolygons
+    where: str | None = None  # an OGR SQL filter on the tags
+
+
+@dataclass(frozen=True)
 class Layer:
     id: str
     model: type[models.Model]
@@ -73,6 +81,9 @@ class Layer:
     required_fields: tuple[str, ...] = ()
     geometry_field: str = "geom"
     geometry_required: bool = True
+    # "No appeal is ever lost or deleted": an import's --replace may not remove such features
+    never_deleted: bool = False
+    osm: OsmSource | None = None
     description: str = ""
 
     def __post_init__(self):

@@ -2,7 +2,7 @@ from django.contrib.gis.db import models
 from django.contrib.postgres.fields import ArrayField
 
 from layers.base import WGS84, Feature
-from layers.registry import Layer, Style
+from layers.registry import Layer, OsmSource, Style
 
 
 class Street(Feature):
@@ -34,6 +34,7 @@ LAYER = Layer(
     titles={"ru": "Улицы", "kk": "Көшелер", "en": "Streets"},
     public_fields=("name", "name_kk", "former_names", "kind"),
     required_fields=("name",),
+    osm=OsmSource("lines", "highway IS NOT NULL AND name IS NOT NULL"),
     style=Style(color="#ffffff", width=3),
     min_zoom=11,
     import_mapping={"name": ("name", "name:ru"), "name_kk": ("name_kk", "name:kk"), "kind": ("highway", "kind")},
