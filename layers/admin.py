@@ -67,3 +67,47 @@ class IncidentTypeAdmin(admin.ModelAdmin):
 class ResponsibilityAdmin(admin.ModelAdmin):
     list_display = ("scope", "category", "district", "organization")
     list_filter = ("scope", "category")
+
+
+# Appeals are never deleted (the database refuses it too) and their history is read-only.
+from layers.appeals import Appeal  # noqa: E402
+from layers.history import AppealEvent  # noqa: E402
+from layers.outbox import Notice  # noqa: E402
+
+
+class AppealEventInline(admin.TabularInline):
+    model = AppealEvent
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = ("at", "actor", "action", "from_state", "to_state", "note")
+    ordering = ("at", "id")
+
+    def has_add_permission(self, request, obj=None):
+        return False  # transitions go through the workflow, which checks roles and states
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class AppealAdmin(LayerAdmin):
+    inlines = [AppealEventInline]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+admin.site.unregister(Appeal)
+admin.site.register(Appeal, AppealAdmin)
+
+
+@admin.register(Notice)
+class NoticeAdmin(admin.ModelAdmin):
+    list_display = ("dig_order", "recipient_kind", "recipient", "state", "attempts", "sent_at", "last_error")
+    list_filter = ("state", "recipient_kind")
+    readonly_fields = [f.name for f in Notice._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
