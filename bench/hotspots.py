@@ -19,6 +19,7 @@ import os
 import sys
 import time
 import warnings
+from datetime import UTC
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -89,7 +90,7 @@ def main() -> None:
     args = parser.parse_args()
     ensure_database(args.rows)
 
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     import numpy as np
     from esda import fdr
@@ -100,7 +101,7 @@ def main() -> None:
     from gis.hotspots.getis_ord import gi_star
     from gis.hotspots.grid import appeal_grid, grid_weights, hotspots
 
-    t0, t1 = datetime(2024, 1, 1, tzinfo=timezone.utc), datetime(2027, 1, 1, tzinfo=timezone.utc)
+    t0, t1 = datetime(2024, 1, 1, tzinfo=UTC), datetime(2027, 1, 1, tzinfo=UTC)
     total, cells = best(lambda: hotspots(args.cell, t0, t1))
     count_s, grid = best(lambda: appeal_grid(args.cell, t0, t1))
     weights_s, w = best(lambda: grid_weights(grid))
@@ -123,7 +124,7 @@ def main() -> None:
     n_cells = len(y)
     print(f"\n{args.rows:,} appeals, {args.cell:g} m cells: {n_cells:,} cells, "
           f"{int((cells['bin'] != 0).sum()):,} significant after FDR, {w.nnz:,} weights\n")
-    print(f"| step | seconds |\n|---|---|")
+    print("| step | seconds |\n|---|---|")
     print(f"| ours, end to end: SQL count → weights → Gi* → FDR bins → cells frame | {total:.3f} |")
     print(f"| … counting in PostGIS (one statement) | {count_s:.3f} |")
     print(f"| … distance-band weights (scipy.sparse) | {weights_s:.3f} |")

@@ -177,9 +177,9 @@ def appeal_cube(cell_size: float, end: datetime, slices: int = 12, months: int =
     srid = srid or city["metric_srid"]
     edges = slice_edges(end, slices, months)
     x0, y0, x1, y1 = city["bbox"]
-    params = dict(size=float(cell_size), srid=srid, edges=edges, start=edges[0], end=edges[-1],
-                  category=category, incident_type=incident_type, district=district,
-                  x0=x0, y0=y0, x1=x1, y1=y1)
+    params = {"size": float(cell_size), "srid": srid, "edges": edges, "start": edges[0], "end": edges[-1],
+              "category": category, "incident_type": incident_type, "district": district,
+              "x0": x0, "y0": y0, "x1": x1, "y1": y1}
     with transaction.atomic(), connection.cursor() as cur:
         check_filters(cur, category, district, edges[0], edges[-1], incident_type)
         cur.execute(EXTENT_SQL, params)

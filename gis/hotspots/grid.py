@@ -157,8 +157,8 @@ def appeal_grid(cell_size: float, start: datetime, end: datetime, category: str 
     city = settings.QALA_CITY
     srid = srid or city["metric_srid"]
     x0, y0, x1, y1 = city["bbox"]
-    params = dict(size=float(cell_size), srid=srid, start=start, end=end, category=category,
-                  incident_type=incident_type, district=district, x0=x0, y0=y0, x1=x1, y1=y1)
+    params = {"size": float(cell_size), "srid": srid, "start": start, "end": end, "category": category,
+              "incident_type": incident_type, "district": district, "x0": x0, "y0": y0, "x1": x1, "y1": y1}
     with transaction.atomic(), connection.cursor() as cur:
         check_filters(cur, category, district, start, end, incident_type)
         cur.execute(EXTENT_SQL, params)

@@ -39,7 +39,7 @@ class Network:
     nodes: np.ndarray  # node coordinates (metric)
 
     @classmethod
-    def from_endpoints(cls, ids, first_xy, last_xy, tolerance: float = 0.5) -> "Network":
+    def from_endpoints(cls, ids, first_xy, last_xy, tolerance: float = 0.5) -> Network:
         ids = np.asarray(ids)
         pts = np.vstack([np.asarray(first_xy, float), np.asarray(last_xy, float)])
         n = len(ids)
@@ -51,7 +51,7 @@ class Network:
         return cls(ids=ids, start=label[:n], end=label[n:], nodes=nodes)
 
     @classmethod
-    def from_lines(cls, ids, lines, tolerance: float = 0.5) -> "Network":
+    def from_lines(cls, ids, lines, tolerance: float = 0.5) -> Network:
         lines = np.asarray(lines)
         first = shapely.get_coordinates(shapely.get_point(lines, 0))
         last = shapely.get_coordinates(shapely.get_point(lines, -1))
@@ -82,7 +82,7 @@ class Network:
         where = np.nonzero(self.ids == segment_id)[0]
         if not len(where):
             raise UnknownSegment(f"no segment {segment_id} in this network", segment=segment_id)
-        closed = set(int(c) for c in np.asarray(closed_nodes).ravel() if c >= 0)
+        closed = {int(c) for c in np.asarray(closed_nodes).ravel() if c >= 0}
         incident: dict[int, list[int]] = {}
         for s, (a, b) in enumerate(zip(self.start, self.end)):
             incident.setdefault(int(a), []).append(s)

@@ -148,7 +148,7 @@ def _geojson(frame) -> dict:
 
 
 class Process:
-    metadata: dict = {}
+    metadata: dict  # PROCESS_METADATA of the subclass
 
     def __init__(self, processor_def: dict | None = None):
         self.processor_def = processor_def or {}

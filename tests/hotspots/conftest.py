@@ -1,5 +1,5 @@
 """Appeals, segments, wells and buildings made with the ORM inside the city bbox."""
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import numpy as np
 import pytest
@@ -10,7 +10,7 @@ from layers.appeals import Appeal
 _seq = iter(range(1, 10**9))
 
 
-def make_appeals(lonlat, category="heating", when=datetime(2025, 3, 1, tzinfo=timezone.utc),
+def make_appeals(lonlat, category="heating", when=datetime(2025, 3, 1, tzinfo=UTC),
                  incident_type="", **extra):
     when = when if isinstance(when, (list, tuple, np.ndarray)) else [when] * len(lonlat)
     rows = [Appeal(number=f"T-{next(_seq)}", category=category, incident_type=incident_type,

@@ -1,6 +1,6 @@
 """Emerging hot spots: Mann-Kendall against pymannkendall, one hand-built history per
 Esri category, and planted trends found from a cube and from appeals in PostGIS."""
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import numpy as np
 import pymannkendall
@@ -8,7 +8,13 @@ import pytest
 from django.conf import settings
 
 from gis.hotspots import weights as W
-from gis.hotspots.emerging import categorize, emerging, emerging_hotspots, mann_kendall, slice_edges
+from gis.hotspots.emerging import (
+    categorize,
+    emerging,
+    emerging_hotspots,
+    mann_kendall,
+    slice_edges,
+)
 from gis.hotspots.errors import BadParameter, EmptyPeriod, UnknownCategory
 
 
@@ -69,8 +75,8 @@ def test_planted_patterns_in_a_cube_are_categorized():
     rng = np.random.default_rng(11)
     side = 20
     xy, cube = _cube(rng, side)
-    idx = lambda i, j: j * side + i  # noqa: E731
-    block = lambda i, j: [idx(i + a, j + b) for a in (-1, 0, 1) for b in (-1, 0, 1)]  # noqa: E731
+    idx = lambda i, j: j * side + i
+    block = lambda i, j: [idx(i + a, j + b) for a in (-1, 0, 1) for b in (-1, 0, 1)]
     for t in range(12):  # gets hotter every quarter
         cube[t, block(4, 4)] += 4 + 3 * t
     cube[11, block(15, 15)] += 20  # hot only in the last quarter
@@ -87,17 +93,17 @@ def test_planted_patterns_in_a_cube_are_categorized():
 
 
 def test_slices_and_bad_steps():
-    edges = slice_edges(datetime(2027, 1, 15, tzinfo=timezone.utc))
-    assert len(edges) == 13 and edges[0] == datetime(2024, 1, 1, tzinfo=timezone.utc)
-    assert edges[-1] == datetime(2027, 1, 1, tzinfo=timezone.utc) and edges[1].month == 4
+    edges = slice_edges(datetime(2027, 1, 15, tzinfo=UTC))
+    assert len(edges) == 13 and edges[0] == datetime(2024, 1, 1, tzinfo=UTC)
+    assert edges[-1] == datetime(2027, 1, 1, tzinfo=UTC) and edges[1].month == 4
     with pytest.raises(BadParameter):
-        slice_edges(datetime(2027, 1, 1, tzinfo=timezone.utc), months=2)
+        slice_edges(datetime(2027, 1, 1, tzinfo=UTC), months=2)
 
 
 def test_emerging_from_appeals_in_postgis(appeals_factory, rng):
     """A knot whose appeals double every quarter, over a steady scatter."""
     cx, cy = settings.QALA_CITY["center"]
-    end = datetime(2027, 1, 1, tzinfo=timezone.utc)
+    end = datetime(2027, 1, 1, tzinfo=UTC)
     edges = slice_edges(end)
     for t in range(12):
         when = edges[t].replace(day=15)
@@ -117,7 +123,7 @@ def test_emerging_from_appeals_in_postgis(appeals_factory, rng):
     with pytest.raises(UnknownCategory):
         emerging_hotspots(500, end, category="ufo")
     with pytest.raises(EmptyPeriod):
-        emerging_hotspots(500, datetime(2020, 1, 1, tzinfo=timezone.utc), category="heating")
+        emerging_hotspots(500, datetime(2020, 1, 1, tzinfo=UTC), category="heating")
 
 
 def test_space_time_neighbours_as_esri(db):

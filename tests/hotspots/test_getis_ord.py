@@ -9,7 +9,7 @@ from pyproj import Transformer
 
 from gis.hotspots import weights as W
 from gis.hotspots.errors import BadCellSize, TooFewFeatures
-from gis.hotspots.getis_ord import confidence_bins, fdr_cutoff, gi_star, two_sided_p
+from gis.hotspots.getis_ord import confidence_bins, fdr_cutoff, gi_star
 from gis.hotspots.grid import classify_grid, grid_counts, grid_weights
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "hotspots"

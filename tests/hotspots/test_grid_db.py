@@ -1,5 +1,5 @@
 """Gi* of appeals counted in PostGIS, on generated appeals inside the city."""
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import numpy as np
 import pytest
@@ -9,8 +9,8 @@ from pyproj import Transformer
 from gis.hotspots.errors import BadCellSize, BadParameter, EmptyPeriod, UnknownCategory
 from gis.hotspots.grid import appeal_grid, grid_counts, hotspots
 
-T0 = datetime(2025, 1, 1, tzinfo=timezone.utc)
-T1 = datetime(2026, 1, 1, tzinfo=timezone.utc)
+T0 = datetime(2025, 1, 1, tzinfo=UTC)
+T1 = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -22,7 +22,7 @@ def field(appeals_factory, rng):
     appeals_factory(background, category="heating")
     appeals_factory(knot, category="heating")
     appeals_factory(background[:200], category="roads")
-    appeals_factory(knot[:50], category="heating", when=datetime(2024, 6, 1, tzinfo=timezone.utc))
+    appeals_factory(knot[:50], category="heating", when=datetime(2024, 6, 1, tzinfo=UTC))
     return np.vstack([background, knot]), (cx + 0.03, cy + 0.01)
 
 
@@ -58,7 +58,7 @@ def test_bad_input_is_refused_with_clear_errors(field):
     with pytest.raises(EmptyPeriod):
         hotspots(500, T1, T0, category="heating")
     with pytest.raises(EmptyPeriod):
-        hotspots(500, datetime(2020, 1, 1, tzinfo=timezone.utc), datetime(2021, 1, 1, tzinfo=timezone.utc))
+        hotspots(500, datetime(2020, 1, 1, tzinfo=UTC), datetime(2021, 1, 1, tzinfo=UTC))
     with pytest.raises(BadCellSize):
         hotspots(0, T0, T1)
     with pytest.raises(BadCellSize):

@@ -1,5 +1,5 @@
 """Network trace and network Gi*: a hand-made network in the city, and real Rutland sewers."""
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import geopandas as gpd
@@ -150,7 +150,7 @@ def lattice(db, appeals_factory):
 
 
 def test_network_hot_spots_find_the_planted_corner(lattice):
-    t0, t1 = datetime(2025, 1, 1, tzinfo=timezone.utc), datetime(2026, 1, 1, tzinfo=timezone.utc)
+    t0, t1 = datetime(2025, 1, 1, tzinfo=UTC), datetime(2026, 1, 1, tzinfo=UTC)
     cells = network_hotspots(t0, t1, category="heating", radius_m=40, hops=1).set_index("segment")
     assert cells.loc[lattice[(0, 1, "h")], "count"] == 12
     assert cells["count"].sum() == 38
@@ -158,7 +158,7 @@ def test_network_hot_spots_find_the_planted_corner(lattice):
     assert cells.loc[lattice[(1, 1, "h")], "bin"] >= 2
     assert (cells.loc[[lattice[(6, 6, "h")], lattice[(6, 5, "v")]], "bin"] <= 0).all()
     with pytest.raises(EmptyPeriod):
-        network_hotspots(datetime(2019, 1, 1, tzinfo=timezone.utc), datetime(2020, 1, 1, tzinfo=timezone.utc))
+        network_hotspots(datetime(2019, 1, 1, tzinfo=UTC), datetime(2020, 1, 1, tzinfo=UTC))
     with pytest.raises(BadParameter):
         network_hotspots(t0, t1, category="roads")
 

@@ -47,7 +47,7 @@ def test_bad_hotspots_input_is_a_problem_not_a_crash(field, data, status):  # no
 
 
 def test_trace_process(hand_network):  # noqa: F811
-    seg, bld = hand_network
+    seg, _ = hand_network
     mime, out = PROCESSES["network-trace"]().execute({"segment": seg["s5"].id})
     assert mime == "application/json" and len(out["segments"]) == 5 and len(out["buildings"]) == 2
     json.dumps(out)

@@ -1,7 +1,7 @@
 """Repair plan: hot heating segments and cold houses, as CSV and an offline map."""
 import csv
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -21,12 +21,12 @@ def cold_houses(db, appeals_factory):
     d = Building.objects.create(street="ул. Ленина", house_number="1", apartments=20, geom=at.house(50, 120))
     for building, n, year in ((a, 5, 2024), (b, 3, 2025), (c, 2, 2025), (c, 9, 2021), (d, 2, 2025)):
         appeals_factory([at(0, 0)] * n, category="heating", incident_type="cold_in_flat", building=building,
-                        when=datetime(year, 11, 20, tzinfo=timezone.utc))
+                        when=datetime(year, 11, 20, tzinfo=UTC))
     return a, b, c
 
 
 def test_plan_ranks_hot_segments_then_cold_houses(lattice, cold_houses):  # noqa: F811
-    a, b, c = cold_houses
+    a, b, _ = cold_houses
     rows = repair_plan(2026, min_cold=3)
     segments = [r for r in rows if r["kind"] == "segment"]
     houses = [r for r in rows if r["kind"] == "building"]
