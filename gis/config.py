@@ -72,6 +72,8 @@ TILE_CACHE_DIR = Path(env_str("QALA_TILE_CACHE_DIR", str(VAR_DIR / "tiles"))).re
 TILE_DISK_CACHE = env_bool("QALA_TILE_DISK_CACHE", True)
 TILE_MEMORY_MB = env_int("QALA_TILE_MEMORY_MB", 256)
 TILE_MAX_ZOOM = env_int("QALA_TILE_MAX_ZOOM", 22)
+# imported imagery (orthophotos) as cloud-optimized GeoTIFFs: data, not cache
+RASTER_DIR = Path(env_str("QALA_RASTER_DIR", str(VAR_DIR / "rasters"))).resolve()
 
 # Workflow: outgoing mail (dig-order notices) over SMTP, the worker's pace, paving weights.
 EMAIL_HOST = env_str("QALA_EMAIL_HOST", "127.0.0.1")

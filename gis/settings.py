@@ -146,6 +146,7 @@ QALA_TILES = {
     "disk_cache": config.TILE_DISK_CACHE,
     "memory_mb": config.TILE_MEMORY_MB,
     "max_zoom": config.TILE_MAX_ZOOM,
+    "raster_dir": config.RASTER_DIR,
 }
 
 # Workflow (gis/workflow/): notices by Django's SMTP backend, the worker, rankings.

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import re
-import warnings
 from pathlib import Path
 
 import numpy as np
@@ -18,14 +17,13 @@ import rasterio
 from django.conf import settings
 from django.db import connection
 from rasterio.enums import Resampling
-from rasterio.errors import NotGeoreferencedWarning
-from rasterio.io import MemoryFile
 from rasterio.transform import from_origin
 from rasterio.windows import from_bounds
 
 from gis.errors import QalaError
 from layers.registry import registry
 from tiles import grid
+from tiles.imagery import encode_png
 
 CELL_M = 25.0  # surface resolution in 3857 metres
 BANDWIDTH_M = 250.0  # kernel standard deviation
@@ -124,12 +122,7 @@ def png_tile(category: str, z: int, x: int, y: int) -> bytes:
         window = from_bounds(*grid.bounds(z, x, y), transform=src.transform)
         values = src.read(1, window=window, out_shape=(TILE_PX, TILE_PX), boundless=True, fill_value=0,
                           resampling=Resampling.bilinear)
-    rgba = colorize(values, top)
-    with warnings.catch_warnings(), MemoryFile() as mem:
-        warnings.simplefilter("ignore", NotGeoreferencedWarning)  # a PNG tile has no georeferencing
-        with mem.open(driver="PNG", width=TILE_PX, height=TILE_PX, count=4, dtype="uint8") as png:
-            png.write(rgba)
-        return mem.read()
+    return encode_png(colorize(values, top))
 
 
 def drop_all() -> None:

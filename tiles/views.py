@@ -73,3 +73,17 @@ def density_tile(request, category: str, z: str, x: str, y: str):
     resp["ETag"] = etag
     resp["Cache-Control"] = "no-cache"
     return resp
+
+
+@require_GET
+@problems
+def imagery_tile(request, name: str, z: str, x: str, y: str):
+    """An imported orthophoto as a PNG tile (transparent outside the image)."""
+    from tiles import imagery
+
+    png = imagery.png_tile(name, int(z), int(x), int(y))
+    etag = pack_etag(png)
+    resp = HttpResponseNotModified() if etag_matches(request, etag) else HttpResponse(png, content_type="image/png")
+    resp["ETag"] = etag
+    resp["Cache-Control"] = "no-cache"
+    return resp

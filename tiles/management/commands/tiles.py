@@ -21,9 +21,18 @@ class Command(BaseCommand):
         export.add_argument("--bbox", help="lon_min,lat_min,lon_max,lat_max (default: the city)")
         export.add_argument("--zooms", default="10-16")
         export.add_argument("--layer", default="basemap", help="one source (default basemap)")
+        imp = sub.add_parser("import-raster", help="import a georeferenced image (orthophoto) as a COG")
+        imp.add_argument("file")
+        imp.add_argument("--name", required=True, help="served at /tiles/raster/imagery/NAME/{z}/{x}/{y}.png")
 
     def handle(self, *args, **opts):
         try:
+            if opts["action"] == "import-raster":
+                from tiles import imagery
+
+                path = imagery.import_file(opts["file"], opts["name"])
+                self.stdout.write(f"imported {opts['file']} as {path}")
+                return
             bbox = mbtiles.parse_bbox(opts["bbox"])
             zooms = mbtiles.parse_zooms(opts["zooms"])
             if opts["action"] == "seed":
