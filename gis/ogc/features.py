@@ -110,9 +110,10 @@ def page(coll: Collection, q: Query) -> Page:
     where = f"WHERE {' AND '.join(page_clauses)}" if page_clauses else ""
     order = [f"{coll.qualified(coll.queryables[name].column)} {'DESC' if desc else 'ASC'}" for name, desc in q.sortby]
     order = ", ".join([*order, pk])
-    # the page's rows are chosen first and rendered after, so OFFSET skips rows unrendered
-    sql = (f"SELECT {feature_sql(coll, q.crs)} FROM (SELECT * FROM {table} {where} ORDER BY {order} "
-           f"LIMIT %s OFFSET %s) AS {table} ORDER BY {order}")
+    # the page's ids are chosen first (an index-only scan when possible) and rendered after,
+    # so OFFSET skips rows without reading or rendering them
+    sql = (f"SELECT {feature_sql(coll, q.crs)} FROM {table} WHERE {pk} IN "
+           f"(SELECT {pk} FROM {table} {where} ORDER BY {order} LIMIT %s OFFSET %s) ORDER BY {order}")
     with connection.cursor() as cur:
         # one round trip: a multi-statement query is one implicit transaction, so SET LOCAL holds
         cur.execute(f"{SHORT_QUERIES}; {sql}", [*page_params, q.limit + 1, q.offset])
