@@ -8,6 +8,7 @@ urlpatterns = [
     path("health", health.health, name="health"),
     path("ready", health.ready, name="ready"),
     path("api/", include("gis.geocoding.urls")),
+    path("api/workflow/", include("gis.workflow.urls")),
     path("tiles/", include("tiles.urls")),
     path("ogc/", include("gis.ogc.urls")),
     path("open311/v2/", include("gis.open311.urls")),
