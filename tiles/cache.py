@@ -12,6 +12,7 @@ import json
 import os
 import shutil
 import threading
+import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +25,9 @@ from tiles import grid
 from tiles.changes import Change, ChangeReader, changed_since
 from tiles.sources import BASEMAP, source_layers
 
+# A process that has not read the change log for this long may have missed pruned rows:
+# it starts again with an empty memory. `qala tiles prune` keeps a week by default.
+IDLE_RESTART_S = 24 * 3600
 BULK = 500  # more changes than this to one table in one read: drop their common extent
 SCAN_ABOVE = 64  # a tile range larger than this is matched against the cached keys instead
 
@@ -61,12 +65,19 @@ class TileCache:
         self.lru: OrderedDict[tuple, tuple[bytes, str]] = OrderedDict()  # key -> (gzip, etag)
         self.lock = threading.RLock()
         self.reader = ChangeReader()
+        self.last_sync = 0.0
         self.cursor_file = directory / "cursor" if directory else None
 
     # change log ---------------------------------------------------------------
     def sync(self) -> int:
         """Apply every change committed since the last call; returns how many were read."""
         with self.lock:
+            now = time.monotonic()
+            if self.reader.cursor is not None and now - self.last_sync > IDLE_RESTART_S:
+                self.lru.clear()
+                self.used = 0
+                self.reader.start()
+            self.last_sync = now
             if self.reader.cursor is None:
                 self._start()
             changes = self.reader.read()
@@ -207,6 +218,17 @@ class TileCache:
         while self.used > self.memory_bytes and self.lru:
             _, evicted = self.lru.popitem(last=False)
             self.used -= len(evicted[0])
+
+
+def prune_disk(directory: Path, days: float) -> int:
+    """Delete disk tiles written more than days ago; returns how many."""
+    cutoff = time.time() - days * 86400
+    n = 0
+    for f in directory.glob("*/*/*/*.mvt.gz"):
+        if f.stat().st_mtime < cutoff:
+            f.unlink(missing_ok=True)
+            n += 1
+    return n
 
 
 def pack_etag(gz: bytes) -> str:

@@ -128,3 +128,11 @@ def changed_since(snapshot: str, tables: list[str], box: tuple[float, float, flo
         cur.execute(UNSEEN, {"snap": snapshot, "tables": tables, "x0": box[0], "y0": box[1],
                              "x1": box[2], "y1": box[3]})
         return cur.fetchone()[0]
+
+
+def prune(days: float) -> int:
+    """Forget changes older than days; returns how many rows went. Disk tiles older than that
+    must go first (tiles.cache.prune_disk), since they are checked against these rows."""
+    with connection.cursor() as cur:
+        cur.execute("DELETE FROM qala_tile_change WHERE changed_at < now() - %s * interval '1 day'", [days])
+        return cur.rowcount

@@ -2,11 +2,13 @@
 import gzip
 import json
 import sqlite3
+from datetime import timedelta
 
 import mapbox_vector_tile
 import mercantile
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils.timezone import now as django_now
 
 from layers.buildings import Building
 from tests.tiles.conftest import NEAR, fetch, square, tile_of
@@ -44,3 +46,24 @@ def test_export_writes_mbtiles_with_tms_rows(db, tmp_path):
 def test_bad_arguments_are_one_line_errors(db, args):
     with pytest.raises(CommandError):
         call_command("tiles", "seed", *args)
+
+
+def test_prune_forgets_old_changes_and_older_disk_tiles(client, db, settings, capsys):
+    import os
+    import time
+
+    from tiles.models import TileChange
+
+    Building.objects.create(street="улица Абая", house_number="1", geom=square(*NEAR))
+    fetch(client, "buildings", *tile_of(NEAR, 16))
+    fetch(client, "buildings", *tile_of(NEAR, 15))
+    old_tile = next(settings.QALA_TILES["cache_dir"].glob("buildings/16/*/*.mvt.gz"))
+    ten_days_ago = time.time() - 10 * 86400
+    os.utime(old_tile, (ten_days_ago, ten_days_ago))
+    TileChange.objects.update(changed_at=django_now() - timedelta(days=10))
+    TileChange.objects.create(table_name="layers_building", xact=0)  # a recent one stays
+    call_command("tiles", "prune", "--days", "7")
+    assert "deleted 1 disk tiles and 1 change rows" in capsys.readouterr().out
+    assert not old_tile.exists()
+    assert list(settings.QALA_TILES["cache_dir"].glob("buildings/15/*/*.mvt.gz"))
+    assert TileChange.objects.count() == 1

@@ -21,6 +21,8 @@ class Command(BaseCommand):
         export.add_argument("--bbox", help="lon_min,lat_min,lon_max,lat_max (default: the city)")
         export.add_argument("--zooms", default="10-16")
         export.add_argument("--layer", default="basemap", help="one source (default basemap)")
+        prune = sub.add_parser("prune", help="forget old changes and the disk tiles that predate them")
+        prune.add_argument("--days", type=float, default=7.0)
         imp = sub.add_parser("import-raster", help="import a georeferenced image (orthophoto) as a COG")
         imp.add_argument("file")
         imp.add_argument("--name", required=True, help="served at /tiles/raster/imagery/NAME/{z}/{x}/{y}.png")
@@ -33,6 +35,9 @@ class Command(BaseCommand):
                 path = imagery.import_file(opts["file"], opts["name"])
                 self.stdout.write(f"imported {opts['file']} as {path}")
                 return
+            if opts["action"] == "prune":
+                self.prune(opts["days"])
+                return
             bbox = mbtiles.parse_bbox(opts["bbox"])
             zooms = mbtiles.parse_zooms(opts["zooms"])
             if opts["action"] == "seed":
@@ -44,3 +49,17 @@ class Command(BaseCommand):
                 self.stdout.write(f"wrote {n} tiles to {opts['out']}")
         except QalaError as exc:
             raise CommandError(exc.message) from None
+
+    def prune(self, days: float) -> None:
+        from pathlib import Path
+
+        from django.conf import settings
+
+        from tiles.cache import prune_disk
+        from tiles.changes import prune
+
+        if days < 1:
+            raise CommandError("--days must be at least 1: running servers read the log continuously")
+        files = prune_disk(Path(settings.QALA_TILES["cache_dir"]), days)  # before the rows they are checked with
+        rows = prune(days)
+        self.stdout.write(f"deleted {files} disk tiles and {rows} change rows older than {days:g} days")
