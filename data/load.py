@@ -59,10 +59,16 @@ def _text(value) -> str:
 
 
 def loaded_demo(cur) -> tuple[int, str] | None:
+    """(seed, scale) of the loaded demo city; None when absent, also after the layers were flushed
+    under a marker left behind."""
     cur.execute(MARKER)
     cur.execute("SELECT seed, scale FROM qala_demo_city WHERE id = 1")
     row = cur.fetchone()
-    return (row[0], row[1]) if row else None
+    if row is None:
+        return None
+    cur.execute(f'SELECT EXISTS (SELECT 1 FROM "{registry.get("districts").table}" WHERE source_id LIKE %s)',
+                [DEMO_PREFIX + "%"])
+    return (row[0], row[1]) if cur.fetchone()[0] else None
 
 
 def _allocate_ids(cur, table: str, n: int) -> list[int]:

@@ -48,6 +48,15 @@ def test_second_load_changes_nothing_and_force_replaces():
     assert _counts() == counts and checksums() == sums
 
 
+def test_a_flushed_city_is_loaded_again_despite_its_marker():
+    load_demo_city(scale="small")
+    with connection.cursor() as cur:  # what `qala flush` or a TransactionTestCase does
+        cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cur.execute("TRUNCATE " + ", ".join(f'"{layer.table}"' for layer in registry) + " CASCADE")
+    assert load_demo_city(scale="small").loaded
+    assert registry.get("districts").model.objects.filter(source_id__startswith="demo:").count() == 4
+
+
 def test_force_refuses_when_real_appeals_point_at_demo_houses():
     load_demo_city(scale="small")
     house = Building.objects.filter(source_id__startswith="demo:").first()
