@@ -18,7 +18,8 @@ import numpy as np
 from django.db import connection
 from django.utils import timezone
 
-from .errors import BadParameter, EmptyPeriod, UnknownCategory
+from .buildings import building_hotspots
+from .errors import BadParameter, EmptyPeriod, TooFewFeatures, UnknownCategory
 from .network import _degrees, network_hotspots
 
 LOOK_BACK_YEARS = 3
@@ -91,10 +92,18 @@ def repair_plan(year: int, category: str = "heating", accident_type: str | None 
     with connection.cursor() as cur:
         cur.execute(HOUSES_SQL, {"cold": cold_type, "start": start, "end": end, "min_cold": min_cold})
         houses = cur.fetchall()
+    gi = {}
+    if houses:  # is the house inside a cluster of complaining houses? (blank with < 30 buildings)
+        try:
+            frame = building_hotspots(start, end, incident_type=cold_type)
+            gi = {int(b): (int(n), round(float(z), 3)) for b, n, z in zip(frame["building"], frame["bin"], frame["z"])}
+        except TooFewFeatures:
+            gi = {}
     for b_id, street, number, name, apartments, n, wkt, lon, lat in houses:
         rows.append({"kind": "building", "id": b_id,
                      "label": ", ".join(x for x in (street, number) if x) or name or f"building {b_id}",
-                     "recurrence": n, "gi_bin": "", "gi_z": "", "apartments": apartments, "cold_nearby": n,
+                     "recurrence": n, "gi_bin": gi.get(b_id, ("", ""))[0], "gi_z": gi.get(b_id, ("", ""))[1],
+                     "apartments": apartments, "cold_nearby": n,
                      "lon": lon, "lat": lat, "wkt": wkt})
     if not rows:
         raise EmptyPeriod(f"nothing to plan for {year}: no hot heating segments and no house with "
