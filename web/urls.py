@@ -17,6 +17,7 @@ urlpatterns = [
     path("operator/", operator.console, name="operator"),
     path("operator/appeals", operator.register_appeal, name="register-appeal"),
     path("planner/", planner.planner, name="planner"),
+    path("planner/reports/district/<int:district_id>.html", planner.district_report, name="district-report"),
     path("planner/segments/<int:segment_id>/accidents", planner.segment_accidents, name="segment-accidents"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("dashboard.json", dashboard.dashboard_json, name="dashboard-json"),

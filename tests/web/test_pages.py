@@ -198,3 +198,15 @@ def test_dig_order_card_is_public_and_names_the_contractor(client, quarter):
     data = client.get(f"/dig-orders/{order.pk}.json").json()
     assert data["contractor"] == "ТОО Подрядчик" and data["state"] == "overdue"
     assert client.get("/dig-orders/999999.json").status_code == 404
+
+
+def test_district_report_is_one_offline_html_file(planner_client, quarter):
+    resp = planner_client.get(f"/planner/reports/district/{quarter['district'].pk}.html")
+    assert resp.status_code == 200 and resp["Content-Disposition"].startswith("attachment")
+    html = resp.content.decode()
+    assert "L.map(" in html and "leaflet" in html.lower()
+    assert not re.search(r'(src|href)="(https?:)?//', html), "the report must fetch nothing"
+    assert '"appeals": 1' in html or '"appeals":1' in html  # two appeals, each in its own 250 m cell
+    assert SECRET_NAME not in html and SECRET_PHONE not in html
+    assert planner_client.get("/planner/reports/district/999999.html").status_code == 404
+    assert planner_client.get(f"/planner/reports/district/{quarter['district'].pk}.html?days=x").status_code == 400
