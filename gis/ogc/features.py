@@ -21,7 +21,9 @@ from gis.ogc.params import Interval
 COUNT_CAP = 1_000
 # Pages are short queries: PostGIS's high function costs make the planner JIT-compile
 # and start parallel workers, which cost more than they save here (see bench/ogc_items.py).
-SHORT_QUERIES = "SET LOCAL jit = off; SET LOCAL max_parallel_workers_per_gather = 0"
+# A page's ids come back by primary key: a hash join would read the whole table instead.
+SHORT_QUERIES = ("SET LOCAL jit = off; SET LOCAL max_parallel_workers_per_gather = 0; "
+                 "SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off")
 
 
 @dataclass
@@ -110,10 +112,14 @@ def page(coll: Collection, q: Query) -> Page:
     where = f"WHERE {' AND '.join(page_clauses)}" if page_clauses else ""
     order = [f"{coll.qualified(coll.queryables[name].column)} {'DESC' if desc else 'ASC'}" for name, desc in q.sortby]
     order = ", ".join([*order, pk])
-    # the page's ids are chosen first (an index-only scan when possible) and rendered after,
-    # so OFFSET skips rows without reading or rendering them
-    sql = (f"SELECT {feature_sql(coll, q.crs)} FROM {table} WHERE {pk} IN "
-           f"(SELECT {pk} FROM {table} {where} ORDER BY {order} LIMIT %s OFFSET %s) ORDER BY {order}")
+    select = feature_sql(coll, q.crs)
+    if q.offset:
+        # the page's ids are chosen first (an index-only scan when possible) and rendered after,
+        # so OFFSET skips rows without reading or rendering them; looked up by primary key
+        sql = (f"SELECT {select} FROM {table} WHERE {pk} IN "
+               f"(SELECT {pk} FROM {table} {where} ORDER BY {order} LIMIT %s OFFSET %s) ORDER BY {order}")
+    else:
+        sql = f"SELECT {select} FROM {table} {where} ORDER BY {order} LIMIT %s OFFSET %s"
     with connection.cursor() as cur:
         # one round trip: a multi-statement query is one implicit transaction, so SET LOCAL holds
         cur.execute(f"{SHORT_QUERIES}; {sql}", [*page_params, q.limit + 1, q.offset])
