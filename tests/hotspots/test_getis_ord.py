@@ -142,3 +142,20 @@ def test_la311_bulky_items_hot_spots_agree_with_esda():
     assert (result.bins > 0).sum() >= 5  # bulky-item pick-ups do concentrate
     # hot cells hold far more requests than the average cell
     assert grid.counts.ravel()[result.bins == 3].mean() > 3 * grid.counts.mean()
+
+
+def test_permutation_p_agrees_with_esda_within_monte_carlo_error():
+    from esda.getisord import G_Local
+    from libpysal.weights import WSP
+
+    y, xy, _ = planted(seed=9)
+    w = W.distance_band(xy, 150)
+    ours = gi_star(y, w, fdr=False, permutations=999, seed=1).p_sim
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ref = G_Local(y, WSP(w).to_W(silence_warnings=True), transform="B", star=True, permutations=999, seed=2)
+    ref_p = np.minimum(2 * ref.p_sim, 1.0)
+    # two independent 999-draw estimates of the same p: within ~4 standard errors nearly everywhere
+    se = np.sqrt(np.maximum(ref_p * (1 - ref_p), 1e-3) / 999) * 2
+    assert (np.abs(ours - ref_p) <= 4 * se + 0.004).mean() >= 0.97
+    assert ((ours <= 0.01) != (ref_p <= 0.01)).sum() <= 5
