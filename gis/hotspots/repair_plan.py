@@ -138,19 +138,22 @@ def write_map(rows: list[dict], path, year: int, tiles: str | None = "OpenStreet
     head = m.get_root().header
     head.add_child(folium.Element(f"<style>{(VENDOR / 'leaflet.css').read_text()}</style>"), name="leaflet_css")
     head.add_child(folium.Element(f"<script>{(VENDOR / 'leaflet.js').read_text()}</script>"), name="leaflet")
-    for r in rows:
+    # houses first, so the segments are drawn on top of them
+    for r in sorted(rows, key=lambda r: r["kind"] == "segment"):
         tip = html.escape(f"#{r['rank']} {r['label']}: {r['recurrence']} "
                           f"{'accidents' if r['kind'] == 'segment' else 'cold complaints'}, "
                           f"{r['apartments']} apartments")
         if r["kind"] == "segment":
             line = shapely_wkt.loads(r["wkt"])
             folium.PolyLine([(y, x) for x, y in line.coords], color="#c00000" if r["gi_bin"] == 3 else "#ff6a00",
-                            weight=6, tooltip=tip).add_to(m)
+                            weight=7, opacity=0.9, tooltip=tip).add_to(m)
         else:
-            folium.CircleMarker([r["lat"], r["lon"]], radius=4 + min(r["recurrence"], 12), color="#1f4e9c",
-                                fill=True, fill_opacity=0.7, tooltip=tip).add_to(m)
-    title = html.escape(f"Repair plan {year}: {sum(r['kind'] == 'segment' for r in rows)} heating segments, "
-                        f"{sum(r['kind'] == 'building' for r in rows)} houses")
+            folium.CircleMarker([r["lat"], r["lon"]], radius=2 + float(np.sqrt(r["recurrence"])), color="#1f4e9c",
+                                weight=1, fill=True, fill_opacity=0.5, tooltip=tip).add_to(m)
+    m.fit_bounds([[float(lats.min()), float(lons.min())], [float(lats.max()), float(lons.max())]])
+    title = html.escape(f"Repair plan {year}: {sum(r['kind'] == 'segment' for r in rows)} heating segments "
+                        f"(red 99 %, orange 95/90 % hot spots of accidents), "
+                        f"{sum(r['kind'] == 'building' for r in rows)} houses with cold complaints (blue)")
     m.get_root().html.add_child(folium.Element(
         f'<div style="position:fixed;top:8px;left:50px;z-index:1000;background:#fff;padding:4px 8px;'
         f'font:14px sans-serif">{title}</div>'))
