@@ -4,7 +4,6 @@ lifecycle consistent with the 7/15/30-day deadlines. The benchmark writer reuses
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
 
 import numpy as np
 
@@ -18,10 +17,6 @@ CATEGORY_NAMES = list(vocab.CATEGORIES)
 TYPE_NAMES = [t for c in CATEGORY_NAMES for t in vocab.CATEGORIES[c][1]]
 TYPE_CATEGORY = np.array([CATEGORY_NAMES.index(c) for c in CATEGORY_NAMES for _ in vocab.CATEGORIES[c][1]])
 TYPE_ON_STREET = np.array([place == "street" for c in CATEGORY_NAMES for _, place in vocab.CATEGORIES[c][1].values()])
-
-
-def reference_datetime() -> datetime:
-    return datetime(2026, 11, 1, tzinfo=timezone.utc)
 
 
 @dataclass

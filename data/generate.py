@@ -251,8 +251,9 @@ def _appeals(plan, t, rows, table, orgs, all_edges, nets, heating_street, yard_k
     chan = ap.channels(rng, len(reg))
     names, phones = ap.callers(rng, len(reg))
     numbers = ap.numbers(reg)
-    text = lambda a: [None if s == "NaT" else s.replace("T", " ") + "+00"  # noqa: E731
-                      for s in np.datetime_as_string(a, unit="s")]
+    def text(a):
+        return [None if s == "NaT" else s.replace("T", " ") + "+00" for s in np.datetime_as_string(a, unit="s")]
+
     reg_s, due_s, closed_s = text(reg), text(life["due"]), text(life["closed"])
     executor_of = {"heating": orgs["heating"], "water": orgs["water"], "sewerage": orgs["sewer"], "power": orgs["power"],
                    "housing": orgs["housing"], "roads": orgs["roads"], "transport": orgs["roads"],

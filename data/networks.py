@@ -35,7 +35,9 @@ class Edge:
 
 def edges(plan: Plan) -> list[Edge]:
     nx, ny = plan.scale.nx, plan.scale.ny
-    ok = lambda c: 0 <= c[0] < nx - 1 and 0 <= c[1] < ny - 1  # noqa: E731
+    def ok(c):
+        return 0 <= c[0] < nx - 1 and 0 <= c[1] < ny - 1
+
     out = []
     for i in range(nx):
         for j in range(ny - 1):
@@ -141,7 +143,8 @@ def build_transport(plan: Plan, landmarks: dict[tuple[int, int], str]):
                 stops.append((name, shapely.Point(plan.nodes[node] + np.array([12.0, 12.0]))))
             links.append((stop_at[node], r))
             names.append(stops[stop_at[node]][0])
-        line = shapely.MultiLineString([plan.nodes[list(zip(*path))[0], list(zip(*path))[1]]])
+        at = np.array(path)
+        line = shapely.MultiLineString([plan.nodes[at[:, 0], at[:, 1]]])
         routes.append((vocab.BUS_NUMBERS[r % len(vocab.BUS_NUMBERS)], f"{names[0]} — {names[-1]}",
                        vocab.BUS_OPERATORS[r % len(vocab.BUS_OPERATORS)], names[0], names[-1], line))
     return routes, stops, sorted(set(links))

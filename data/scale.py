@@ -14,7 +14,7 @@ import shapely
 from tqdm import tqdm
 
 from data import appeals as ap
-from data.city import SCALES, metric_to_wgs84, make_plan
+from data.city import SCALES, make_plan, metric_to_wgs84
 from data.generate import DEFAULT_SEED, sites
 from data.networks import edges
 from gis.errors import QalaError
