@@ -113,7 +113,9 @@ def perform(appeal: Appeal | int, action: str, actor, *, note: str = "", now: dt
             appeal.closed_at = appeal.closed_at or max(now, appeal.registered_at)
         else:
             appeal.closed_at = None
-        appeal.save()
+        # only what a transition may change: a concurrent edit of the address or text survives
+        appeal.save(update_fields=["status", "closed_at", "executor", "inspector", "due_at", "extension_reason",
+                                   "duplicate_of", "updated_at"])
         AppealEvent.objects.create(appeal=appeal, at=now, actor=actor, action=action, from_state=current.code,
                                    to_state=target.code, note=params["note"], data=data)
     return appeal
