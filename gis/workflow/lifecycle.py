@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from gis.workflow import deadlines, roles, routing
 from gis.workflow.catalog import resolve
-from gis.workflow.errors import IllegalTransition, MissingInput, NotYourAppeal
+from gis.workflow.errors import IllegalTransition, MissingInput, NoExecutor, NotYourAppeal, UnknownCategory
 from gis.workflow.states import TRANSITIONS, actions_from, state
 from layers.appeals import Appeal
 from layers.history import AppealEvent
@@ -24,10 +24,27 @@ def _iso(moment: dt.datetime | None) -> str | None:
     return moment.isoformat() if moment else None
 
 
+def _catalog_of(appeal):
+    """The catalog entries of an appeal; imported appeals may carry a bare incident code
+    ('cold_in_flat') or one the catalog lacks: then the category's own rule routes it."""
+    code = appeal.incident_type or ""
+    for candidate in (code, f"{appeal.category}.{code}"):
+        if code:
+            try:
+                return resolve(appeal.category, candidate)
+            except UnknownCategory:
+                continue
+    try:
+        return resolve(appeal.category)
+    except UnknownCategory as exc:
+        raise NoExecutor(f"appeal {appeal.number} has category {appeal.category!r}, which the catalog does not "
+                         "hold; route it to an executor by hand", category=appeal.category) from exc
+
+
 def _route(appeal, actor, params, now):
     executor = params.get("executor")
     if executor is None:
-        cat, it = resolve(appeal.category, appeal.incident_type or None)
+        cat, it = _catalog_of(appeal)
         decision = routing.decide(appeal.geom, cat, it)
         executor, why = decision.organization, f"{decision.step}: {decision.reason}"
     else:

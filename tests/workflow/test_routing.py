@@ -108,3 +108,15 @@ def test_routing_an_incident_records_the_reason(block, user):
     appeal = lifecycle.perform(appeal, "route", inspector)
     assert appeal.executor == block["ksk"]
     assert appeal.events.get(action="route").data["routing"].startswith("yard: the point lies in yard")
+
+
+def test_imported_appeals_with_bare_or_unknown_codes_route_by_category(block, user, make_appeal):
+    inspector = user("inspector")
+    bare = make_appeal(category="trees", incident_type="trimming", status="incident", geom=IN_YARD)
+    odd = make_appeal(category="trees", incident_type="tree_trimming", status="incident", geom=BY_ROAD)
+    assert lifecycle.perform(bare, "route", inspector).executor == block["ksk"]
+    assert lifecycle.perform(odd, "route", inspector).executor == block["nature"]
+    lost = make_appeal(category="weather", status="incident", geom=IN_YARD)
+    with pytest.raises(NoExecutor, match="route it to an executor by hand"):
+        lifecycle.perform(lost, "route", inspector)
+    assert lifecycle.perform(lost, "route", inspector, executor=block["city"]).status == "routed"
