@@ -109,7 +109,7 @@ def test_no_personal_field_reaches_any_tile(client, db):
         make_appeal(i, "heating", (NEAR[0] + i * 0.0003, NEAR[1]), **PERSONAL)
     secrets = [v.encode() for v in PERSONAL.values()]
     for z in range(0, 19):
-        for source in ("appeals", "basemap"):
+        for source in [*registry.ids(), "basemap"]:
             resp = fetch(client, source, *tile_of(NEAR, z))
             data = body(resp)
             assert resp.status_code == 200
