@@ -10,7 +10,9 @@ import time
 from dataclasses import dataclass
 from functools import cache
 
-from django.db import connection, models
+from django.db import models
+
+from gis.replicas import reading_connection
 
 from layers.registry import Layer, registry
 
@@ -93,7 +95,7 @@ def extent(coll: Collection) -> dict:
     if cached and time.monotonic() - cached[0] < EXTENT_TTL_S:
         return cached[1]
     table, geom = coll.layer.table, coll.layer.geometry_field
-    with connection.cursor() as cur:
+    with reading_connection().cursor() as cur:
         cur.execute("SELECT ST_EstimatedExtent(%s, %s)::box2d::text", [table, geom])
         box = cur.fetchone()[0]
         if box is None:

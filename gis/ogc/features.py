@@ -11,12 +11,11 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from django.db import connection
-
 from gis.ogc import crs as crs_mod
 from gis.ogc.collections import Collection
 from gis.ogc.errors import FeatureNotFound
 from gis.ogc.params import Interval
+from gis.replicas import reading_connection
 
 COUNT_CAP = 1_000
 # Pages are short queries: PostGIS's high function costs make the planner JIT-compile
@@ -120,7 +119,7 @@ def page(coll: Collection, q: Query) -> Page:
                f"(SELECT {pk} FROM {table} {where} ORDER BY {order} LIMIT %s OFFSET %s) ORDER BY {order}")
     else:
         sql = f"SELECT {select} FROM {table} {where} ORDER BY {order} LIMIT %s OFFSET %s"
-    with connection.cursor() as cur:
+    with reading_connection().cursor() as cur:
         # one round trip: a multi-statement query is one implicit transaction, so SET LOCAL holds
         cur.execute(f"{SHORT_QUERIES}; {sql}", [*page_params, q.limit + 1, q.offset])
         rows = cur.fetchall()
@@ -153,7 +152,7 @@ def one(coll: Collection, feature_id: str, target: crs_mod.Crs) -> str:
     except ValueError:
         raise FeatureNotFound(f"no feature {feature_id[:40]!r} in {coll.id}") from None
     pk = coll.qualified(coll.layer.model._meta.pk.column)
-    with connection.cursor() as cur:
+    with reading_connection().cursor() as cur:
         cur.execute(f'SELECT {feature_sql(coll, target)} FROM "{coll.layer.table}" WHERE {pk} = %s', [pk_value])
         row = cur.fetchone()
     if row is None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 
-from django.db import connection
+from gis.replicas import reading_connection
 
 from gis.errors import QalaError
 from gis.ogc import crs as crs_mod
@@ -86,7 +86,7 @@ class FeaturesWithinRadius:
                f"WHERE {geom} && ST_Buffer({centre}::geography, %s)::geometry "
                f"AND ST_DWithin({geom}::geography, {centre}::geography, %s) "
                f"ORDER BY {distance}, 2 LIMIT %s")
-        with connection.cursor() as cur:
+        with reading_connection().cursor() as cur:
             cur.execute(sql, [lon, lat, lon, lat, radius, lon, lat, radius, lon, lat, limit])
             texts = [row[0] for row in cur.fetchall()]
         body = '{"type":"FeatureCollection","features":[' + ",".join(texts) + f'],"numberReturned":{len(texts)}}}'
