@@ -85,23 +85,40 @@ def grid_counts(xy: np.ndarray, size: float, extent=None) -> Grid:
                            extent, size)
 
 
-def grid_weights(grid: Grid, band: float | None = None, k: int | None = None):
+CELL_SETS = ("extent", "occupied")
+
+
+def cell_mask(grid: Grid, cells: str = "extent") -> np.ndarray:
+    """Which cells take part: every cell of the extent, or only those with appeals.
+
+    "extent" compares with the whole study area, empty land included; "occupied" asks
+    where, among the places that have appeals at all, they concentrate (the city's
+    built-up area without a boundary polygon)."""
+    if cells not in CELL_SETS:
+        raise BadParameter(f"cells must be one of {', '.join(CELL_SETS)}, got {cells!r}")
+    flat = grid.counts.ravel()
+    return np.ones(flat.size, bool) if cells == "extent" else flat > 0
+
+
+def grid_weights(grid: Grid, band: float | None = None, k: int | None = None, mask=None):
     """Distance band between cell centres (default 1.5 cells: the 8 touching cells) or k nearest."""
+    centres = grid.centres() if mask is None else grid.centres()[mask]
     if k:
-        return W.knn(grid.centres(), k)
-    return W.distance_band(grid.centres(), band or 1.5 * grid.size)
+        return W.knn(centres, k)
+    return W.distance_band(centres, band or 1.5 * grid.size)
 
 
-def classify_grid(grid: Grid, band=None, k=None, fdr=True, permutations=0, seed=0) -> GiResult:
-    return gi_star(grid.counts.ravel(), grid_weights(grid, band, k), fdr=fdr,
-                   permutations=permutations, seed=seed)
+def classify_grid(grid: Grid, band=None, k=None, fdr=True, permutations=0, seed=0, mask=None) -> GiResult:
+    y = grid.counts.ravel() if mask is None else grid.counts.ravel()[mask]
+    return gi_star(y, grid_weights(grid, band, k, mask), fdr=fdr, permutations=permutations, seed=seed)
 
 
-def to_frame(grid: Grid, result: GiResult, srid: int) -> gpd.GeoDataFrame:
+def to_frame(grid: Grid, result: GiResult, srid: int, mask=None) -> gpd.GeoDataFrame:
+    mask = np.ones(grid.counts.size, bool) if mask is None else mask
     i, j = grid.ij()
-    frame = gpd.GeoDataFrame({"i": i, "j": j, "count": grid.counts.ravel().astype(int),
+    frame = gpd.GeoDataFrame({"i": i[mask], "j": j[mask], "count": grid.counts.ravel()[mask].astype(int),
                               "z": result.z, "p": result.p, "bin": result.bins},
-                             geometry=grid.polygons(), crs=srid)
+                             geometry=grid.polygons()[mask], crs=srid)
     if result.p_sim is not None:
         frame["p_sim"] = result.p_sim
     return frame
@@ -174,9 +191,11 @@ def appeal_grid(cell_size: float, start: datetime, end: datetime, category: str 
 
 def hotspots(cell_size: float, start: datetime, end: datetime, category=None, district=None,
              incident_type=None, band=None, k=None, fdr=True, permutations=0, seed=0,
-             srid=None) -> gpd.GeoDataFrame:
+             cells: str = "extent", srid=None) -> gpd.GeoDataFrame:
     """Gi* hot and cold spots of appeals on a square grid, in the metric CRS."""
     srid = srid or settings.QALA_CITY["metric_srid"]
+    cell_mask(Grid(1.0, 0, 0, np.zeros((1, 1))), cells)  # refuse a bad choice before counting
     grid = appeal_grid(cell_size, start, end, category, district, incident_type, srid)
-    result = classify_grid(grid, band, k, fdr, permutations, seed)
-    return to_frame(grid, result, srid)
+    mask = cell_mask(grid, cells)
+    result = classify_grid(grid, band, k, fdr, permutations, seed, mask)
+    return to_frame(grid, result, srid, mask)

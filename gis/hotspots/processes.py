@@ -54,6 +54,8 @@ HOTSPOTS = _meta(
      **FILTERS, **GRID,
      "permutations": _input("Permutations", {"type": "integer", "minimum": 0, "default": 0},
                             "Pseudo p-values by conditional randomization (seeded) instead of the normal approximation"),
+     "cells": _input("Cells", {"type": "string", "enum": ["extent", "occupied"], "default": "extent"},
+                     "extent: every cell of the city (or district) bbox; occupied: only cells with appeals"),
      "only_significant": _input("Only significant cells", {"type": "boolean", "default": False})},
     {"cells": FEATURES_OUT},
     {"start": "2025-01-01", "end": "2026-01-01", "category": "heating", "cell_size": 250})
@@ -165,7 +167,7 @@ class HotspotsProcess(Process):
                          category=data.get("category"), district=data.get("district"),
                          incident_type=data.get("incident_type"), band=_num(data, "distance_band"),
                          k=_num(data, "k", int), fdr=_bool(data, "fdr", True),
-                         permutations=_num(data, "permutations", int, 0))
+                         permutations=_num(data, "permutations", int, 0), cells=data.get("cells", "extent"))
         if _bool(data, "only_significant", False):
             cells = cells[cells["bin"] != 0]
         return "application/geo+json", _geojson(cells)

@@ -84,3 +84,15 @@ def test_a_district_limits_the_appeals_and_the_extent(appeals_factory, rng):
     assert grid.counts.sum() == 400
     whole = appeal_grid(500, T0, T1, category="water")
     assert grid.counts.size < whole.counts.size / 4 and whole.counts.sum() == 500
+
+
+def test_occupied_cells_only(field):
+    everything = hotspots(500, T0, T1, category="heating")
+    occupied = hotspots(500, T0, T1, category="heating", cells="occupied")
+    assert (occupied["count"] > 0).all() and len(occupied) == (everything["count"] > 0).sum()
+    assert occupied["count"].sum() == everything["count"].sum()
+    # among busy cells only, fewer are hot than against the empty countryside, the knot still is
+    assert (occupied["bin"] > 0).sum() < (everything["bin"] > 0).sum()
+    assert occupied.loc[occupied["count"].idxmax(), "bin"] == 3
+    with pytest.raises(BadParameter):
+        hotspots(500, T0, T1, category="heating", cells="some")

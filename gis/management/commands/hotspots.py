@@ -21,6 +21,8 @@ class Command(BaseCommand):
         parser.add_argument("--cell", type=float, default=250.0, help="Cell size in metres")
         parser.add_argument("--band", type=float, help="Distance band in metres (default 1.5 cells)")
         parser.add_argument("--k", type=int, help="k nearest neighbours instead of a band")
+        parser.add_argument("--cells", default="extent", choices=["extent", "occupied"],
+                            help="Every cell of the extent, or only cells with appeals (not for --emerging)")
         parser.add_argument("--no-fdr", action="store_true")
         parser.add_argument("--permutations", type=int, default=0)
         parser.add_argument("--out", required=True, help="GeoJSON file")
@@ -33,6 +35,7 @@ class Command(BaseCommand):
             pid, data["slices"] = "emerging-hotspots", o["slices"]
         else:
             pid, data["start"], data["permutations"] = "hotspots", o["start"], o["permutations"]
+            data["cells"] = o["cells"]
         try:
             _, doc = PROCESSES[pid]().execute(data)
         except QalaError as exc:
