@@ -29,3 +29,29 @@ class InvalidGeometry(QalaError):
 
 class OutsideCity(QalaError):
     code = "outside-city"
+
+
+PROBLEM_JSON = "application/problem+json"
+
+
+def problem_response(exc: QalaError):
+    """The one place a user-caused failure becomes an HTTP answer."""
+    from django.http import JsonResponse
+
+    return JsonResponse(exc.problem(), status=exc.status, content_type=PROBLEM_JSON,
+                        json_dumps_params={"ensure_ascii": False})
+
+
+class ProblemMiddleware:
+    """A QalaError a view lets through is answered as a problem document, never a 500."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exc):
+        if isinstance(exc, QalaError):
+            return problem_response(exc)
+        return None

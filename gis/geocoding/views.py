@@ -1,4 +1,8 @@
-"""JSON endpoints of the address search; the operator console calls them on every keystroke."""
+"""JSON endpoints of the address search; the operator console calls them on every keystroke.
+
+User errors raised here (BadQuery, BadCoordinates, OutsideCity) become problem documents
+in gis.errors.ProblemMiddleware.
+"""
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import JsonResponse
 from django.views.decorators.http import require_GET
@@ -6,10 +10,6 @@ from django.views.decorators.http import require_GET
 from gis.errors import QalaError
 from gis.geocoding.here import BadCoordinates, here
 from gis.geocoding.search import BadQuery, search
-
-
-def problem(exc: QalaError) -> JsonResponse:
-    return JsonResponse(exc.problem(), status=exc.status, content_type="application/problem+json")
 
 
 def _int(request, name: str, default: int, error: type[QalaError]) -> int:
@@ -24,21 +24,14 @@ def _int(request, name: str, default: int, error: type[QalaError]) -> int:
 
 @require_GET
 def search_view(request):
-    try:
-        limit = _int(request, "limit", 10, BadQuery)
-        hits = search(request.GET.get("q", ""), limit=limit)
-    except QalaError as exc:
-        return problem(exc)
+    hits = search(request.GET.get("q", ""), limit=_int(request, "limit", 10, BadQuery))
     return JsonResponse({"query": request.GET.get("q"), "results": [h.as_dict() for h in hits]},
                         json_dumps_params={"ensure_ascii": False})
 
 
 @require_GET
 def here_view(request):
-    try:
-        result = here(request.GET.get("lon"), request.GET.get("lat"),
-                      radius_m=_int(request, "radius", 300, BadCoordinates),
-                      days=_int(request, "days", 90, BadCoordinates))
-    except QalaError as exc:
-        return problem(exc)
+    result = here(request.GET.get("lon"), request.GET.get("lat"),
+                  radius_m=_int(request, "radius", 300, BadCoordinates),
+                  days=_int(request, "days", 90, BadCoordinates))
     return JsonResponse(result, encoder=DjangoJSONEncoder, json_dumps_params={"ensure_ascii": False})

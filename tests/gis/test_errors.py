@@ -1,0 +1,22 @@
+"""A user error that reaches the top of a view is a problem document, not a 500."""
+import pytest
+from django.urls import path
+
+from gis.errors import OutsideCity
+
+
+def raising_view(request):
+    raise OutsideCity("(37.6, 55.75) is outside the city.", lon=37.6, lat=55.75)
+
+
+urlpatterns = [path("boom", raising_view)]
+
+
+@pytest.mark.urls("tests.gis.test_errors")
+def test_problem_middleware_turns_user_errors_into_problem_documents(client):
+    resp = client.get("/boom")
+    assert resp.status_code == 400
+    assert resp["Content-Type"] == "application/problem+json"
+    body = resp.json()
+    assert body["type"] == "urn:qala:error:outside-city"
+    assert body["detail"] == "(37.6, 55.75) is outside the city." and body["lon"] == 37.6
