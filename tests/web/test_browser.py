@@ -155,6 +155,8 @@ def test_planner_and_dashboard_render_for_a_supervisor(page, transactional_db):
     assert page.evaluate("qalaMap.getLayoutProperty('buildings-fill', 'visibility')") == "none"
     page.check("#toggle-3d")
     assert page.evaluate("qalaMap.getLayoutProperty('buildings-3d', 'visibility')") == "visible"
+    page.uncheck("input[data-kind='gas']")
+    assert "gas" not in page.evaluate("JSON.stringify(qalaMap.getFilter('network_segments'))")
     page.check("input[data-switch='density']")
     assert page.evaluate("qalaMap.getLayoutProperty('density', 'visibility')") == "visible"
     page.select_option("#period", "30")

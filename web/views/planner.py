@@ -7,10 +7,12 @@ from django.http import HttpResponse, JsonResponse
 from django.views.decorators.http import require_GET
 
 from gis.errors import QalaError
+from layers.base import NETWORK_KINDS
 from layers.districts import District
 from web import reports
 from web.access import PLANNER, role_required
 from web.views.dashboard import BadPeriod
+from web.mapstyle import NETWORK_COLORS
 from web.networks import accident_history
 from web.views.common import map_config, page
 
@@ -22,7 +24,8 @@ PERIODS = [30, 90, 365, 1095]
 @role_required(PLANNER)
 def planner(request):
     return page(request, "web/planner.html", {"map": map_config(request, FIRST_SHOWN), "shown": FIRST_SHOWN,
-                                              "periods": PERIODS, "districts": District.objects.only("name")})
+                                              "periods": PERIODS, "districts": District.objects.only("name"),
+                                              "network_kinds": [(k, NETWORK_COLORS[k]) for k, _ in NETWORK_KINDS]})
 
 
 @require_GET

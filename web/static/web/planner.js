@@ -18,6 +18,12 @@
     document.body.dataset.period = $("period").value;
   }
 
+  function applyKinds() {
+    var kinds = Array.prototype.filter.call(document.querySelectorAll("input[data-kind]"), function (b) { return b.checked; })
+      .map(function (b) { return b.dataset.kind; });
+    map.setFilter("network_segments", ["in", ["get", "kind"], ["literal", kinds]]);
+  }
+
   function li(text) { var el = document.createElement("li"); el.textContent = text; return el; }
 
   function showSegment(id) {
@@ -39,6 +45,7 @@
 
   map.on("load", function () {
     $("period").addEventListener("change", applyPeriod);
+    document.querySelectorAll("input[data-kind]").forEach(function (b) { b.addEventListener("change", applyKinds); });
     map.on("click", "network_segments", function (e) {
       var f = e.features && e.features[0];
       if (f && f.id !== undefined) showSegment(f.id);
