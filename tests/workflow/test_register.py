@@ -80,3 +80,21 @@ def test_roles_exist_after_migrate(db):
     from gis.workflow.roles import ROLES
 
     assert set(ROLES) <= set(Group.objects.values_list("name", flat=True))
+
+
+def test_grant_role_command(db, org, capsys):
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    from gis.workflow import roles
+
+    u = get_user_model().objects.create_user("aigerim")
+    with pytest.raises(CommandError, match="belongs to an organization"):
+        call_command("grant_role", "aigerim", "executor")
+    utility = org("utility", name="Qyzyljar Su")
+    call_command("grant_role", "aigerim", "executor", "--organization", str(utility.pk))
+    assert "executor" in capsys.readouterr().out
+    assert roles.organization_of(u) == utility
+    with pytest.raises(CommandError, match="no user"):
+        call_command("grant_role", "nobody", "operator")
