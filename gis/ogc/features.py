@@ -39,6 +39,7 @@ class Query:
     equals: dict[str, object] = field(default_factory=dict)  # queryable name -> parsed value
     extra_where: list[tuple[str, list]] = field(default_factory=list)  # e.g. a CQL2 filter
     sortby: list[tuple[str, bool]] = field(default_factory=list)  # (queryable, descending); then by id
+    personal: bool = False  # add the layer's personal fields (staff whose role allows it)
 
 
 @dataclass
@@ -66,6 +67,13 @@ def feature_sql(coll: Collection, target: crs_mod.Crs, computed: dict[str, str] 
     pk = coll.qualified(coll.layer.model._meta.pk.column)
     return (f"json_build_object('type', 'Feature', 'id', {pk}, 'geometry', {geometry_sql(coll, target)}, "
             f"'properties', json_build_object({props}))::text, {pk}")
+
+
+def personal_sql(coll: Collection) -> dict[str, str]:
+    """The layer's personal fields as computed properties: only for staff with the role."""
+    opts = coll.layer.model._meta
+    return {name: coll.qualified(opts.get_field(name).column) for name in coll.layer.personal_fields
+            if not opts.get_field(name).many_to_many}
 
 
 def where_sql(coll: Collection, q: Query) -> tuple[list[str], list]:
@@ -111,7 +119,7 @@ def page(coll: Collection, q: Query) -> Page:
     where = f"WHERE {' AND '.join(page_clauses)}" if page_clauses else ""
     order = [f"{coll.qualified(coll.queryables[name].column)} {'DESC' if desc else 'ASC'}" for name, desc in q.sortby]
     order = ", ".join([*order, pk])
-    select = feature_sql(coll, q.crs)
+    select = feature_sql(coll, q.crs, personal_sql(coll) if q.personal else None)
     if q.offset:
         # the page's ids are chosen first (an index-only scan when possible) and rendered after,
         # so OFFSET skips rows without reading or rendering them; looked up by primary key
@@ -146,14 +154,15 @@ def _count(cur, table: str, clauses: list[str], params: list) -> tuple[int | Non
     return None, int(plan[0]["Plan"]["Plan Rows"])
 
 
-def one(coll: Collection, feature_id: str, target: crs_mod.Crs) -> str:
+def one(coll: Collection, feature_id: str, target: crs_mod.Crs, personal: bool = False) -> str:
     try:
         pk_value = int(feature_id)
     except ValueError:
         raise FeatureNotFound(f"no feature {feature_id[:40]!r} in {coll.id}") from None
     pk = coll.qualified(coll.layer.model._meta.pk.column)
     with reading_connection().cursor() as cur:
-        cur.execute(f'SELECT {feature_sql(coll, target)} FROM "{coll.layer.table}" WHERE {pk} = %s', [pk_value])
+        select = feature_sql(coll, target, personal_sql(coll) if personal else None)
+        cur.execute(f'SELECT {select} FROM "{coll.layer.table}" WHERE {pk} = %s', [pk_value])
         row = cur.fetchone()
     if row is None:
         raise FeatureNotFound(f"no feature {pk_value} in {coll.id}")

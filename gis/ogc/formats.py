@@ -45,7 +45,8 @@ def ogc_view(view):
             response = view(request, *args, **kwargs)
         except QalaError as exc:
             return problem_response(exc)
-        response["Vary"] = "Accept"
+        if not response.has_header("Vary"):
+            response["Vary"] = "Accept"
         return response
 
     return wrapper

@@ -15,6 +15,7 @@ from gis.ogc.collections import Collection, all_collections, collection, extent
 from gis.ogc.errors import InvalidParameter, NotQueryable
 from gis.ogc.formats import GEOJSON, HTML, JSON, OPENAPI, html_response, json_response, ogc_view, wants_html
 from gis.ogc.openapi import CONFORMANCE, openapi_document
+from web.access import OPERATOR, has_role
 
 # Parameters the items endpoint understands; any other name must be a queryable.
 ITEMS_PARAMS = {"f", "lang", "limit", "offset", "after", "bbox", "bbox-crs", "crs", "datetime",
@@ -125,9 +126,27 @@ def queryables(request: HttpRequest, collection_id: str) -> HttpResponse:
     return json_response(doc, "application/schema+json")
 
 
+def sees_personal(request: HttpRequest) -> bool:
+    """Signed-in operators (and above) see callers; everyone else the public fields only."""
+    return has_role(request.user, OPERATOR)
+
+
+def _fields(coll: Collection, personal: bool) -> list[str]:
+    return [*coll.queryables, *(features.personal_sql(coll) if personal else ())]
+
+
+def _private(response: HttpResponse, personal: bool) -> HttpResponse:
+    """A response with personal data must never be cached for, or shown to, anyone else."""
+    if personal:
+        response["Cache-Control"] = "private, no-store"
+    response["Vary"] = "Accept, Cookie"
+    return response
+
+
 def parse_query(request: HttpRequest, coll: Collection) -> features.Query:
     get = request.GET
     q = features.Query(
+        personal=sees_personal(request),
         limit=params.limit(get.get("limit")),
         offset=params.offset(get.get("offset")),
         after=params.after(get.get("after")),
@@ -195,10 +214,10 @@ def items(request: HttpRequest, collection_id: str) -> HttpResponse:
         tail["numberMatchedEstimate"] = page.estimate  # the planner's guess, not a count
     if html:
         feats = [json.loads(f) for f in page.features]
-        return html_response(request, "items.html", {"collection": coll, "features": feats, "tail": tail,
-                                                     "fields": list(coll.queryables)})
-    return StreamingHttpResponse(_stream(page.features, tail), content_type=GEOJSON,
-                                 headers={"Content-Crs": f"<{q.crs.uri}>"})
+        return _private(html_response(request, "items.html", {"collection": coll, "features": feats, "tail": tail,
+                                                              "fields": _fields(coll, q.personal)}), q.personal)
+    return _private(StreamingHttpResponse(_stream(page.features, tail), content_type=GEOJSON,
+                                          headers={"Content-Crs": f"<{q.crs.uri}>"}), q.personal)
 
 
 def _stream(texts: list[str], tail: dict):
@@ -215,13 +234,14 @@ def item(request: HttpRequest, collection_id: str, feature_id: str) -> HttpRespo
         if name not in ("f", "lang", "crs"):
             raise InvalidParameter(name[:60], "not a parameter of a single feature")
     target = crs_mod.parse(request.GET.get("crs"), "crs")
-    text = features.one(coll, feature_id, target)
+    personal = sees_personal(request)
+    text = features.one(coll, feature_id, target, personal)
     if wants_html(request):
-        return html_response(request, "item.html", {"collection": coll, "feature": json.loads(text),
-                                                    "fields": list(coll.queryables)})
+        return _private(html_response(request, "item.html", {"collection": coll, "feature": json.loads(text),
+                                                             "fields": _fields(coll, personal)}), personal)
     path = f"collections/{coll.id}/items/{feature_id}"
     links = [_link(_url(request, path, f="json"), "self", GEOJSON),
              _link(_url(request, path, f="html"), "alternate", HTML),
              _link(_url(request, f"collections/{coll.id}"), "collection", JSON)]
     body = text[:-1] + ',"links":' + json.dumps(links) + "}"
-    return HttpResponse(body, content_type=GEOJSON, headers={"Content-Crs": f"<{target.uri}>"})
+    return _private(HttpResponse(body, content_type=GEOJSON, headers={"Content-Crs": f"<{target.uri}>"}), personal)

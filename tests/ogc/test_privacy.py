@@ -48,3 +48,24 @@ def test_no_personal_data_in_any_public_response(client, city, fmt):
     assert checked > 60
     # the scrape saw the appeals themselves, so the absence above means something
     assert "109-2026-000001" in body(client.get(f"/ogc/collections/appeals/items?f={fmt}")).decode()
+
+
+def test_operators_see_callers_others_do_not(client, city, django_user_model):
+    from django.contrib.auth.models import Group
+
+    name, phone = CALLERS[0]
+    url = f"/ogc/collections/appeals/items?number={city['appeals'][0].number}"
+    citizen = django_user_model.objects.create_user("citizen", password="x")
+    client.force_login(citizen)
+    assert name not in body(client.get(url)).decode()
+    operator = django_user_model.objects.create_user("operator", password="x")
+    operator.groups.add(Group.objects.get_or_create(name="operator")[0])
+    client.force_login(operator)
+    response = client.get(url)
+    props = __import__("json").loads(body(response))["features"][0]["properties"]
+    assert props["caller_name"] == name and props["caller_phone"] == phone
+    assert response["Cache-Control"] == "private, no-store" and "Cookie" in response["Vary"]
+    one = client.get(f"/ogc/collections/appeals/items/{city['appeals'][0].pk}?f=html")
+    assert phone in body(one).decode()
+    client.logout()
+    assert phone not in body(client.get(url)).decode()
