@@ -54,6 +54,8 @@ HOTSPOTS = _meta(
      **FILTERS, **GRID,
      "permutations": _input("Permutations", {"type": "integer", "minimum": 0, "default": 0},
                             "Pseudo p-values by conditional randomization (seeded) instead of the normal approximation"),
+     "shape": _input("Cell shape", {"type": "string", "enum": ["square", "hex"], "default": "square"},
+                     "square: ST_SquareGrid cells of side cell_size; hex: ST_HexagonGrid hexagons of edge cell_size"),
      "cells": _input("Cells", {"type": "string", "enum": ["extent", "occupied"], "default": "extent"},
                      "extent: every cell of the city (or district) bbox; occupied: only cells with appeals"),
      "only_significant": _input("Only significant cells", {"type": "boolean", "default": False})},
@@ -167,7 +169,8 @@ class HotspotsProcess(Process):
                          category=data.get("category"), district=data.get("district"),
                          incident_type=data.get("incident_type"), band=_num(data, "distance_band"),
                          k=_num(data, "k", int), fdr=_bool(data, "fdr", True),
-                         permutations=_num(data, "permutations", int, 0), cells=data.get("cells", "extent"))
+                         permutations=_num(data, "permutations", int, 0), cells=data.get("cells", "extent"),
+                         shape=data.get("shape", "square"))
         if _bool(data, "only_significant", False):
             cells = cells[cells["bin"] != 0]
         return "application/geo+json", _geojson(cells)

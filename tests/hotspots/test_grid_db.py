@@ -96,3 +96,32 @@ def test_occupied_cells_only(field):
     assert occupied.loc[occupied["count"].idxmax(), "bin"] == 3
     with pytest.raises(BadParameter):
         hotspots(500, T0, T1, category="heating", cells="some")
+
+
+def test_hexagons_are_st_hexagongrid_cells(field):
+    """Our SQL cube rounding puts every appeal in the hexagon PostGIS's ST_HexagonGrid draws."""
+    from django.db import connection
+
+    from gis.hotspots.grid import hex_cells
+
+    srid = settings.QALA_CITY["metric_srid"]
+    grid = appeal_grid(300, T0, T1, category="heating", shape="hex")
+    with connection.cursor() as cur:
+        cur.execute("""
+            WITH pts AS (SELECT ST_Transform(geom, %(srid)s) AS p FROM layers_appeal
+                         WHERE category = 'heating' AND registered_at >= %(t0)s AND registered_at < %(t1)s)
+            SELECT h.i, h.j, count(*) FROM pts,
+                   LATERAL ST_HexagonGrid(300, ST_Expand(pts.p, 1)) h WHERE ST_Intersects(h.geom, pts.p)
+            GROUP BY 1, 2""", {"srid": srid, "t0": T0, "t1": T1})
+        ref = {(i, j): n for i, j, n in cur.fetchall()}
+    i, j = grid.ij()
+    ours = {(a, b): int(n) for a, b, n in zip(i, j, grid.counts.ravel()) if n}
+    assert ours == ref
+    # the numpy twin agrees, and a cell's polygon contains its centre's own cell
+    ci, cj = hex_cells(grid.centres()[:, 0], grid.centres()[:, 1], 300)
+    assert np.array_equal(ci, i) and np.array_equal(cj, j)
+    cells = hotspots(300, T0, T1, category="heating", shape="hex", band=650)
+    assert cells.geometry.iloc[0].area == pytest.approx(1.5 * np.sqrt(3) * 300**2)
+    assert cells.loc[cells["count"].idxmax(), "bin"] == 3
+    with pytest.raises(BadParameter):
+        hotspots(300, T0, T1, shape="triangle")
