@@ -84,6 +84,7 @@ def test_operator_finds_the_yard_and_registers_an_appeal(page, transactional_db)
     page.wait_for_function("document.getElementById('card-digs').textContent.includes('DO-1')")
     assert "улица Жамбыла, 15" in page.inner_text("#card-title")
     assert q["ksk"].name in page.inner_text("#card-responsible")
+    assert "Heating · Registered" in page.inner_text("#card-appeals")  # catalog and state names, not codes
     assert "overdue" in page.get_attribute("#card-digs li", "class")
     page.wait_for_function("qalaMap.getSource('highlight').serialize().data.features.length > 0")
     page.screenshot(path=SHOTS / "operator-card.png")
@@ -100,6 +101,9 @@ def test_operator_finds_the_yard_and_registers_an_appeal(page, transactional_db)
     page.wait_for_function("qalaMap.getSource('registered').serialize().data.features.length === 1")
     page.screenshot(path=SHOTS / "operator-registered.png")
 
+    page.click("h2")  # "/" from outside a field comes back to the search
+    page.keyboard.press("/")
+    assert page.evaluate("document.activeElement.id") == "search"
     page.click("#registered-number")
     page.wait_for_url(f"**/appeal/{number}/")
     assert page.inner_text("#appeal-number") == number

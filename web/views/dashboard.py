@@ -31,7 +31,7 @@ def dashboard(request):
         days = _days(request)
     except BadPeriod as exc:
         return page(request, "web/error.html", {"error": exc}, status=400)
-    return page(request, "web/dashboard.html", {"s": summary(days, lang(request))})
+    return page(request, "web/dashboard.html", {"s": summary(days, lang(request)), "periods": [7, 30, 90, 365, 1095]})
 
 
 @require_GET

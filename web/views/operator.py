@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from gis.errors import QalaError
 from web.access import OPERATOR, role_required
+from gis.workflow.states import STATES
 from web.appeals import InvalidAppeal, categories, incident_types, register
 from web.views.common import lang, map_config, page
 
@@ -19,8 +20,10 @@ LAYERS = ["districts", "streets", "yards", "buildings", "network_segments", "wel
 @require_GET
 @role_required(OPERATOR)
 def console(request):
+    cats = categories(lang(request))
+    names = {"states": {code: st.label(lang(request)) for code, st in STATES.items()}, "categories": dict(cats)}
     return page(request, "web/operator.html", {"map": map_config(request, LAYERS, zoom=13),
-                                               "categories": categories(lang(request)),
+                                               "categories": cats, "names": names,
                                                "incident_types": incident_types(lang(request))},
                 legend_layers=LAYERS)
 

@@ -7,6 +7,17 @@
   var input = $("search"), list = $("results"), active = -1, hits = [], timer = null, seq = 0;
   var csrf = document.querySelector("[name=csrfmiddlewaretoken]").value;
   var registered = {type: "FeatureCollection", features: []};
+  var names = JSON.parse($("names").textContent);
+  function state(code) { return names.states[code] || code; }
+  function category(code) { return names.categories[code] || code; }
+
+  /* "/" from anywhere outside a field starts a new search */
+  document.addEventListener("keydown", function (ev) {
+    var t = ev.target.tagName;
+    if (ev.key === "/" && t !== "INPUT" && t !== "TEXTAREA" && t !== "SELECT") {
+      ev.preventDefault(); input.focus(); input.select();
+    }
+  });
 
   if (map) {
     map.on("load", function () {
@@ -98,8 +109,8 @@
       return [o.number + " · " + o.contractor + " · " + o.restore_by + (o.contractor_phone ? " · " + o.contractor_phone : ""), o.overdue ? "overdue" : ""];
     });
     fill("card-repairs", d.repair_works, function (r) { return [r.title + " · " + r.status + " · " + (r.ends_on || r.starts_on)]; });
-    fill("card-appeals", d.appeals, function (a) { return [a.number + " · " + a.category + " · " + a.status]; });
-    fill("card-accidents", d.network_accidents, function (a) { return [a.number + " · " + a.category + " · " + a.registered_at.slice(0, 10)]; });
+    fill("card-appeals", d.appeals, function (a) { return [a.number + " · " + category(a.category) + " · " + state(a.status)]; });
+    fill("card-accidents", d.network_accidents, function (a) { return [a.number + " · " + category(a.category) + " · " + a.registered_at.slice(0, 10)]; });
     $("card").hidden = false;
   }
 
