@@ -5,6 +5,7 @@ import json
 
 from django.http import JsonResponse
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from gis.errors import QalaError
@@ -21,7 +22,11 @@ LAYERS = ["districts", "streets", "yards", "buildings", "network_segments", "wel
 @role_required(OPERATOR)
 def console(request):
     cats = categories(lang(request))
-    names = {"states": {code: st.label(lang(request)) for code, st in STATES.items()}, "categories": dict(cats)}
+    names = {"states": {code: st.label(lang(request)) for code, st in STATES.items()}, "categories": dict(cats),
+             "roles": {"ksk": _("KSK"), "utility": _("utility")},
+             "kinds": {"heating": _("heating"), "water": _("water"), "sewer": _("sewer"), "storm": _("storm drain"),
+                       "power": _("power"), "gas": _("gas")},
+             "paving": {"good": _("good"), "fair": _("fair"), "poor": _("poor"), "unpaved": _("unpaved")}}
     return page(request, "web/operator.html", {"map": map_config(request, LAYERS, zoom=13),
                                                "categories": cats, "names": names,
                                                "incident_types": incident_types(lang(request))},

@@ -10,6 +10,10 @@
   var names = JSON.parse($("names").textContent);
   function state(code) { return names.states[code] || code; }
   function category(code) { return names.categories[code] || code; }
+  function role(code) {
+    var parts = code.split(":");
+    return (names.roles[parts[0]] || parts[0]) + (parts[1] ? " (" + (names.kinds[parts[1]] || parts[1]) + ")" : "");
+  }
 
   /* "/" from anywhere outside a field starts a new search */
   document.addEventListener("keydown", function (ev) {
@@ -88,7 +92,7 @@
     if (h.label) input.value = h.label;
     $("f-lon").value = h.lon; $("f-lat").value = h.lat; $("f-address").value = h.label || "";
     $("point-label").textContent = (h.label ? h.label + " · " : "") + h.lat.toFixed(5) + ", " + h.lon.toFixed(5);
-    if (map && fly) map.flyTo({center: [h.lon, h.lat], zoom: 17, speed: 2, padding: {left: 440, top: 0, right: 0, bottom: 0}});
+    if (map && fly) map.flyTo({center: [h.lon, h.lat], zoom: 17, speed: 2, padding: {left: document.querySelector(".panel").offsetWidth + 20, top: 0, right: 0, bottom: 0}});
     highlight(h.yard_id);
     fetch("/api/here?" + new URLSearchParams({lon: h.lon, lat: h.lat}))
       .then(function (r) { return r.json().then(function (j) { return [r.ok, j]; }); })
@@ -102,9 +106,9 @@
   function card(d, h) {
     var b = d.building, y = d.yard;
     $("card-title").textContent = b ? [b.street, b.house_number].filter(Boolean).join(", ") + (b.name ? " · " + b.name : "") : (h.label || "");
-    $("card-yard").textContent = y ? (y.name || ("#" + y.id)) + (y.ksk ? " · " + y.ksk : "") + " · " + y.paving_state : "—";
+    $("card-yard").textContent = y ? (y.name || ("#" + y.id)) + (y.ksk ? " · " + y.ksk : "") + " · " + (names.paving[y.paving_state] || y.paving_state) : "—";
     $("card-district").textContent = d.district ? d.district.name : "—";
-    fill("card-responsible", d.responsible, function (r) { return [r.role + ": " + r.organization + (r.phone ? " · " + r.phone : "")]; });
+    fill("card-responsible", d.responsible, function (r) { return [role(r.role) + ": " + r.organization + (r.phone ? " · " + r.phone : "")]; });
     fill("card-digs", d.dig_orders, function (o) {
       return [o.number + " · " + o.contractor + " · " + o.restore_by + (o.contractor_phone ? " · " + o.contractor_phone : ""), o.overdue ? "overdue" : ""];
     });
