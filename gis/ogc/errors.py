@@ -36,3 +36,8 @@ class UnknownProcess(QalaError):
 class NotAcceptable(QalaError):
     status = 406
     code = "not-acceptable"
+
+
+class MethodNotAllowed(QalaError):
+    status = 405
+    code = "method-not-allowed"

@@ -10,9 +10,9 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 
 from gis import config
 from gis.ogc import crs as crs_mod
-from gis.ogc import features, params
+from gis.ogc import editing, features, params
 from gis.ogc.collections import Collection, all_collections, collection, extent
-from gis.ogc.errors import InvalidParameter, NotQueryable
+from gis.ogc.errors import InvalidParameter, MethodNotAllowed, NotQueryable
 from gis.ogc.formats import GEOJSON, HTML, JSON, OPENAPI, html_response, json_response, ogc_view, wants_html
 from gis.ogc.openapi import CONFORMANCE, openapi_document
 from web.access import OPERATOR, has_role
@@ -199,9 +199,23 @@ def _position(q: features.Query) -> dict:
     return {"after": q.after, "offset": q.offset or None}
 
 
+EDITOR = ("editor", "admin")
+
+
+def _editor(request: HttpRequest) -> None:
+    if not has_role(request.user, EDITOR):
+        raise editing.Forbidden("editing needs a signed-in user with the editor role")
+
+
 @ogc_view
 def items(request: HttpRequest, collection_id: str) -> HttpResponse:
     coll = collection(collection_id)
+    if request.method == "POST":
+        _editor(request)
+        pk = editing.create(coll, request.body)
+        return HttpResponse(status=201, headers={"Location": _url(request, f"collections/{coll.id}/items/{pk}")})
+    if request.method not in ("GET", "HEAD"):
+        raise MethodNotAllowed(f"{request.method} is not allowed on items; use GET or POST")
     q = parse_query(request, coll)
     html = wants_html(request)
     page = features.page(coll, q)
@@ -230,6 +244,15 @@ def _stream(texts: list[str], tail: dict):
 @ogc_view
 def item(request: HttpRequest, collection_id: str, feature_id: str) -> HttpResponse:
     coll = collection(collection_id)
+    if request.method in ("PUT", "DELETE"):
+        _editor(request)
+        if request.method == "PUT":
+            editing.replace(coll, feature_id, request.body)
+        else:
+            editing.delete(coll, feature_id)
+        return HttpResponse(status=204)
+    if request.method not in ("GET", "HEAD"):
+        raise MethodNotAllowed(f"{request.method} is not allowed on a feature; use GET, PUT or DELETE")
     for name in request.GET:
         if name not in ("f", "lang", "crs"):
             raise InvalidParameter(name[:60], "not a parameter of a single feature")
