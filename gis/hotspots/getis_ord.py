@@ -94,8 +94,12 @@ def confidence_bins(z: np.ndarray, p: np.ndarray, fdr: bool = True) -> np.ndarra
 def permutation_p(y: np.ndarray, w: sparse.spmatrix, permutations: int = 999,
                   seed: int = 0) -> np.ndarray:
     """Pseudo p-values by conditional randomization: each location keeps its value, its
-    neighbours are drawn from the others without replacement. Folded (one-sided towards
-    the observed side) like esda's p_sim; returned two-sided (doubled, capped at 1).
+    neighbours are drawn from the others without replacement. One-sided towards the
+    observed side, then doubled (capped at 1) to be two-sided.
+
+    Ties count on both sides: esda folds `sims >= observed` as if there were none, so an
+    empty cell among empty cells (every draw >= 0) gets the smallest p possible and a
+    grid with many empty cells comes out almost all "cold". Without ties both agree.
 
     One set of random draws serves every location (as PySAL does), which keeps this linear
     in the number of locations.
@@ -119,9 +123,8 @@ def permutation_p(y: np.ndarray, w: sparse.spmatrix, permutations: int = 999,
         idx = draws[:, :k].copy()
         idx[idx >= i] += 1  # skip the location itself
         sims = diag[i] * y[i] + y[idx] @ others
-        larger = int((sims >= observed[i]).sum())
-        larger = min(larger, permutations - larger)
-        p_sim[i] = (larger + 1.0) / (permutations + 1.0)
+        extreme = min(int((sims >= observed[i]).sum()), int((sims <= observed[i]).sum()))
+        p_sim[i] = (extreme + 1.0) / (permutations + 1.0)
     return np.minimum(2.0 * p_sim, 1.0)
 
 

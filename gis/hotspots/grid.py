@@ -188,13 +188,14 @@ FROM (SELECT CASE WHEN dq > dr AND dq > ds THEN -rr - rs ELSE rq END AS qi,
             FROM (SELECT q, r, round(q) AS rq, round(r) AS rr, round(-q - r) AS rs
                   FROM (SELECT 2.0 / 3.0 * ST_X(p) / %(size)s AS q,
                                (-ST_X(p) / 3.0 + sqrt(3.0) / 3.0 * ST_Y(p)) / %(size)s AS r
-                        FROM (SELECT ST_Transform(a.geom, %(srid)s) AS p
-                              FROM layers_appeal a
-                              WHERE a.registered_at >= %(start)s AND a.registered_at < %(end)s
-                                AND (%(category)s::text IS NULL OR a.category = %(category)s)
-                                AND (%(incident_type)s::text IS NULL OR a.incident_type = %(incident_type)s)
-                                AND (%(district)s::text IS NULL OR a.district_id = (
-                                     SELECT id FROM layers_district WHERE code = %(district)s))) pts) ax) rd) df) fx
+                        -- a function in FROM runs once a row; a subquery would be inlined into
+                        -- every expression using p, repeating the transform (10x slower)
+                        FROM layers_appeal a, LATERAL ST_Transform(a.geom, %(srid)s) AS p
+                        WHERE a.registered_at >= %(start)s AND a.registered_at < %(end)s
+                          AND (%(category)s::text IS NULL OR a.category = %(category)s)
+                          AND (%(incident_type)s::text IS NULL OR a.incident_type = %(incident_type)s)
+                          AND (%(district)s::text IS NULL OR a.district_id = (
+                               SELECT id FROM layers_district WHERE code = %(district)s))) ax) rd) df) fx
 GROUP BY 1, 2
 """
 

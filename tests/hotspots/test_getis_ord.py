@@ -149,6 +149,7 @@ def test_permutation_p_agrees_with_esda_within_monte_carlo_error():
     from libpysal.weights import WSP
 
     y, xy, _ = planted(seed=9)
+    y = y + np.random.default_rng(0).uniform(0, 0.01, len(y))  # no ties: esda folds as if there were none
     w = W.distance_band(xy, 150)
     ours = gi_star(y, w, fdr=False, permutations=999, seed=1).p_sim
     with warnings.catch_warnings():
@@ -159,3 +160,16 @@ def test_permutation_p_agrees_with_esda_within_monte_carlo_error():
     se = np.sqrt(np.maximum(ref_p * (1 - ref_p), 1e-3) / 999) * 2
     assert (np.abs(ours - ref_p) <= 4 * se + 0.004).mean() >= 0.97
     assert ((ours <= 0.01) != (ref_p <= 0.01)).sum() <= 5
+
+
+def test_permutation_ties_do_not_make_empty_cells_cold():
+    """An empty cell among empty cells: every draw is >= 0, but most draws also equal 0."""
+    side = 30
+    xy = np.column_stack([g.ravel() for g in np.mgrid[0:side, 0:side]]).astype(float)
+    y = np.zeros(side * side)
+    y[np.random.default_rng(1).choice(side * side, 90, replace=False)] = 1.0  # 10 % of cells have one appeal
+    result = gi_star(y, W.distance_band(xy, 1.5), fdr=False, permutations=999, seed=0)
+    quiet = (W.distance_band(xy, 1.5) @ y) == 0
+    assert quiet.sum() > 100
+    assert (result.p_sim[quiet] > 0.5).all()  # ~0.39 of draws are all zero too: nothing unusual
+    assert (result.bins[quiet] == 0).all()
