@@ -36,7 +36,9 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server):
+def page(browser, live_server, settings, tmp_path):
+    # tiles rendered from the test database must not land in the shared on-disk tile cache
+    settings.QALA_TILES = {**settings.QALA_TILES, "cache_dir": tmp_path / "tiles", "raster_dir": tmp_path / "rasters"}
     server = urlparse(live_server.url)
     outside = []
 
