@@ -69,6 +69,12 @@ def _get(summary: str, parameters: list, content: str = "application/json") -> d
                                   "400": _PROBLEM, "404": _PROBLEM}}}
 
 
+def _edit(summary: str, parameters: list, status: str) -> dict:
+    return {"summary": summary, "parameters": parameters,
+            "requestBody": {"required": True, "content": {"application/geo+json": {"schema": {"type": "object"}}}},
+            "responses": {status: {"description": summary}, "400": _PROBLEM, "403": _PROBLEM}}
+
+
 def openapi_document(server: str) -> dict:
     paths = {
         "/": _get("landing page", [_ref("f")]),
@@ -90,11 +96,15 @@ def openapi_document(server: str) -> dict:
         item_params += [{"name": q.name, "in": "query", "schema": q.schema} for q in coll.queryables.values()]
         paths[f"/collections/{cid}"] = _get(f"the {cid} collection", [_ref("f")])
         paths[f"/collections/{cid}/queryables"] = _get(f"queryables of {cid}", [_ref("f")], "application/schema+json")
-        paths[f"/collections/{cid}/items"] = _get(f"{cid} features", item_params, "application/geo+json")
-        paths[f"/collections/{cid}/items/{{featureId}}"] = _get(
-            f"one {cid} feature",
-            [_ref("f"), _ref("crs"), {"name": "featureId", "in": "path", "required": True, "schema": {"type": "string"}}],
-            "application/geo+json")
+        paths[f"/collections/{cid}/items"] = {
+            **_get(f"{cid} features", item_params, "application/geo+json"),
+            "post": _edit(f"create a {cid} feature (editors)", [], "201")}
+        fid = {"name": "featureId", "in": "path", "required": True, "schema": {"type": "string"}}
+        paths[f"/collections/{cid}/items/{{featureId}}"] = {
+            **_get(f"one {cid} feature", [_ref("f"), _ref("crs"), fid], "application/geo+json"),
+            "put": _edit(f"replace a {cid} feature (editors)", [fid], "204"),
+            "delete": {"summary": f"delete a {cid} feature (editors)", "parameters": [fid],
+                       "responses": {"204": {"description": "deleted"}, "403": _PROBLEM, "409": _PROBLEM}}}
     return {
         "openapi": "3.0.3",
         "info": {"title": "Qala OGC API", "version": "1.0.0",

@@ -150,3 +150,9 @@ def test_above_the_count_cap_number_matched_is_replaced_by_a_labelled_estimate(c
     assert isinstance(doc["numberMatchedEstimate"], int)
     last = get_json(client, f"{ITEMS}?limit=1&offset=2")  # the last page knows its count exactly
     assert last["numberMatched"] == 3
+
+
+def test_openapi_document_is_valid_openapi_3_0(client, db):
+    from openapi_spec_validator import validate
+
+    validate(client.get("/ogc/openapi").json())
