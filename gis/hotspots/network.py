@@ -8,6 +8,7 @@ trace: the network would have to be split there first.
 """
 from __future__ import annotations
 
+import json
 from collections import deque
 from dataclasses import dataclass
 from datetime import datetime
@@ -130,6 +131,12 @@ GROUP BY b.id ORDER BY b.street, b.house_number, b.id
 """
 
 
+GEOMETRY_SQL = """
+SELECT (SELECT ST_AsGeoJSON(ST_Collect(geom ORDER BY id), 7) FROM layers_networksegment WHERE id = ANY(%(ids)s)),
+       (SELECT ST_AsGeoJSON(ST_Collect(geom ORDER BY id), 7) FROM layers_well WHERE id = ANY(%(valves)s))
+"""
+
+
 def _degrees(metres: float) -> float:
     """A longitude span at least `metres` long anywhere in the city, for index prefilters."""
     lat = max(abs(settings.QALA_CITY["bbox"][1]), abs(settings.QALA_CITY["bbox"][3]))
@@ -167,9 +174,12 @@ def network_trace(segment_id: int, buffer_m: float = 30.0, tolerance: float = 0.
                       "street": street, "house_number": number, "name": name, "apartments": apartments,
                       "distance_m": round(dist, 1)}
                      for b, street, number, name, apartments, dist in cur.fetchall()]
-    return {"segment": segment_id, "kind": kind, "segments": [int(s) for s in segments],
-            "valves": [int(v) for v in valve_ids[np.isin(valve_nodes, bounding)]],
-            "buildings": buildings, "apartments": sum(b["apartments"] or 0 for b in buildings)}
+        valves = [int(v) for v in valve_ids[np.isin(valve_nodes, bounding)]]
+        cur.execute(GEOMETRY_SQL, {"ids": [int(s) for s in segments], "valves": valves})
+        lines, points = cur.fetchone()
+    return {"segment": segment_id, "kind": kind, "segments": [int(s) for s in segments], "valves": valves,
+            "buildings": buildings, "apartments": sum(b["apartments"] or 0 for b in buildings),
+            "geometry": {"segments": json.loads(lines), "valves": json.loads(points) if points else None}}
 
 
 SNAP_SQL = """

@@ -72,6 +72,9 @@ def test_trace_on_a_hand_made_network(hand_network):
     assert {b["id"] for b in out["buildings"]} == {bld["near s3"].id, bld["near s7"].id}
     assert {b["address"] for b in out["buildings"]} == {"ул. Абая, 12", "ул. Мира, 5а"}
     assert out["apartments"] == 80
+    assert out["geometry"]["segments"]["type"] == "MultiLineString"
+    assert len(out["geometry"]["segments"]["coordinates"]) == 5
+    assert len(out["geometry"]["valves"]["coordinates"]) == 3
     # a dead-end segment behind a valve is cut off alone
     alone = network_trace(seg["s1"].id, buffer_m=30)
     assert alone["segments"] == [seg["s1"].id] and len(alone["valves"]) == 1
