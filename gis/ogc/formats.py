@@ -1,17 +1,15 @@
-"""Content negotiation and the one place OGC API errors become problem documents."""
+"""Content negotiation, and OGC views answering typed errors through gis.errors.problem_response."""
 from __future__ import annotations
 
 import functools
 import json
-import logging
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from gis.errors import QalaError
+from gis.errors import QalaError, problem_response
 from gis.ogc.errors import InvalidParameter
 
-log = logging.getLogger(__name__)
 
 JSON = "application/json"
 GEOJSON = "application/geo+json"
@@ -29,11 +27,6 @@ def wants_html(request: HttpRequest) -> bool:
         return f == "html"
     accept = request.headers.get("Accept", "")
     return "text/html" in accept and "json" not in accept
-
-
-def problem_response(exc: QalaError) -> JsonResponse:
-    return JsonResponse(exc.problem(), status=exc.status, content_type=PROBLEM,
-                        json_dumps_params={"ensure_ascii": False})
 
 
 def ogc_view(view):
