@@ -146,9 +146,9 @@ def cell_mask(grid: Grid, cells: str = "extent") -> np.ndarray:
 def grid_weights(grid: Grid, band: float | None = None, k: int | None = None, mask=None):
     """Distance band between cell centres (default 1.5 cells: the 8 touching cells) or k nearest."""
     centres = grid.centres() if mask is None else grid.centres()[mask]
-    if k:
+    if k is not None:
         return W.knn(centres, k)
-    return W.distance_band(centres, band or grid.default_band)
+    return W.distance_band(centres, grid.default_band if band is None else band)
 
 
 def classify_grid(grid: Grid, band=None, k=None, fdr=True, permutations=0, seed=0, mask=None) -> GiResult:

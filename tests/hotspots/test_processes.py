@@ -39,6 +39,10 @@ def test_hotspots_process_returns_geojson_cells(field):  # noqa: F811
     ({"start": "2026-01-01", "end": "2025-01-01"}, 400),
     ({"end": "2026-01-01"}, 400),
     ({"start": "yesterday", "end": "2026-01-01"}, 400),
+    ({"start": "2025-01-01", "end": "2026-01-01", "distance_band": 0}, 400),
+    ({"start": "2025-01-01", "end": "2026-01-01", "k": 0}, 400),
+    ({"start": "2025-01-01", "end": "2026-01-01", "k": 2.5}, 400),
+    ({"start": "2025-01-01", "end": "2026-01-01", "fdr": "maybe"}, 400),
 ])
 def test_bad_hotspots_input_is_a_problem_not_a_crash(field, data, status):  # noqa: F811
     with pytest.raises(QalaError) as err:
