@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import connection
 
 from . import weights as W
-from .errors import EmptyPeriod
+from .errors import BadParameter, EmptyPeriod
 from .getis_ord import gi_star
 from .grid import check_filters
 
@@ -41,6 +41,8 @@ def building_hotspots(start: datetime, end: datetime, category: str | None = Non
         rows = np.array(cur.fetchall(), dtype=float).reshape(-1, 4)
     if rows[:, 3].sum() == 0:
         raise EmptyPeriod(f"no appeals linked to buildings between {start:%Y-%m-%d} and {end:%Y-%m-%d}")
+    if k < 1:
+        raise BadParameter(f"k must be at least 1, got {k}")
     result = gi_star(rows[:, 3], W.knn(rows[:, 1:3], min(k, max(len(rows) - 1, 1))), fdr=fdr)
     return pd.DataFrame({"building": rows[:, 0].astype(np.int64), "count": rows[:, 3].astype(int),
                          "z": result.z, "p": result.p, "bin": result.bins})

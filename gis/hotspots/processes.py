@@ -10,6 +10,7 @@ from datetime import date, datetime
 
 from django.utils import timezone
 
+from .buildings import building_hotspots
 from .emerging import emerging_hotspots
 from .errors import BadParameter
 from .grid import hotspots
@@ -98,6 +99,17 @@ TRACE = _meta(
     {"trace": {"title": "Trace", "schema": {"type": "object", "contentMediaType": JSON,
                                             "required": ["segments", "valves", "buildings"]}}},
     {"segment": 1, "buffer": 30})
+
+BUILDING_HOTSPOTS = _meta(
+    "building-hotspots", "Building hot spots",
+    "Appeals linked to each building and Gi* among all buildings (k nearest buildings as neighbours): "
+    "is a house's count part of a cluster of complaining houses?",
+    {"start": _input("Start", DATE, required=True), "end": _input("End (exclusive)", DATE, required=True),
+     "category": FILTERS["category"], "incident_type": FILTERS["incident_type"],
+     "k": _input("k nearest", {"type": "integer", "minimum": 1, "default": 8}), "fdr": GRID["fdr"],
+     "only_significant": _input("Only significant buildings", {"type": "boolean", "default": True})},
+    {"buildings": {"title": "Buildings", "schema": {"type": "array", "contentMediaType": JSON}}},
+    {"start": "2024-01-01", "end": "2027-01-01", "incident_type": "cold_in_flat"})
 
 REPAIR_PLAN = _meta(
     "repair-plan", "Repair plan",
@@ -209,6 +221,19 @@ class NetworkTraceProcess(Process):
         return JSON, network_trace(_num(data, "segment", int, required=True), _num(data, "buffer", default=30))
 
 
+class BuildingHotspotsProcess(Process):
+    metadata = BUILDING_HOTSPOTS
+
+    def execute(self, data, outputs=None):
+        frame = building_hotspots(_date(data, "start"), _date(data, "end"), category=data.get("category"),
+                                  incident_type=data.get("incident_type"), k=_num(data, "k", int, 8),
+                                  fdr=_bool(data, "fdr", True))
+        if _bool(data, "only_significant", True):
+            frame = frame[frame["bin"] != 0]
+        return JSON, [{"building": int(b), "count": int(n), "z": float(z), "p": float(p), "bin": int(g)}
+                      for b, n, z, p, g in frame[["building", "count", "z", "p", "bin"]].itertuples(index=False)]
+
+
 class RepairPlanProcess(Process):
     metadata = REPAIR_PLAN
 
@@ -217,5 +242,5 @@ class RepairPlanProcess(Process):
         return JSON, rows
 
 
-PROCESSES = {cls.metadata["id"]: cls for cls in (HotspotsProcess, EmergingHotspotsProcess,
-                                                  NetworkHotspotsProcess, NetworkTraceProcess, RepairPlanProcess)}
+PROCESSES = {cls.metadata["id"]: cls for cls in (HotspotsProcess, EmergingHotspotsProcess, NetworkHotspotsProcess,
+                                                  NetworkTraceProcess, BuildingHotspotsProcess, RepairPlanProcess)}

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from gis.hotspots.buildings import building_hotspots
-from gis.hotspots.errors import EmptyPeriod, UnknownCategory
+from gis.hotspots.errors import BadParameter, EmptyPeriod, UnknownCategory
 from layers.buildings import Building
 from tests.hotspots.test_network import Local
 
@@ -43,6 +43,20 @@ def test_building_errors(quarter):
         building_hotspots(datetime(2020, 1, 1, tzinfo=UTC), datetime(2021, 1, 1, tzinfo=UTC))
     with pytest.raises(UnknownCategory):
         building_hotspots(T0, T1, incident_type="alien_visit")
+
+
+def test_building_process(quarter):
+    import json
+
+    from gis.hotspots.processes import PROCESSES
+
+    mime, rows = PROCESSES["building-hotspots"]().execute(
+        {"start": "2024-01-01", "end": "2027-01-01", "incident_type": "cold_in_flat"})
+    block = {quarter[c].id for c in ((1, 1), (1, 2), (2, 1), (2, 2))}
+    assert mime == "application/json" and block <= {r["building"] for r in rows if r["bin"] > 0}
+    json.dumps(rows)
+    with pytest.raises(BadParameter):
+        PROCESSES["building-hotspots"]().execute({"start": "2024-01-01", "end": "2027-01-01", "k": 0})
 
 
 def test_repair_plan_gives_houses_their_gi_bin(quarter):

@@ -10,7 +10,8 @@ from tests.hotspots.test_network import Local, hand_network  # noqa: F401  (fixt
 
 
 def test_metadata_is_complete():
-    assert set(PROCESSES) == {"hotspots", "emerging-hotspots", "network-hotspots", "network-trace", "repair-plan"}
+    assert set(PROCESSES) == {"hotspots", "emerging-hotspots", "network-hotspots", "network-trace",
+                              "building-hotspots", "repair-plan"}
     for pid, cls in PROCESSES.items():
         meta = cls.metadata
         assert meta["id"] == pid and meta["inputs"] and meta["outputs"]
