@@ -12,6 +12,7 @@ from django.conf import settings
 
 from layers.base import NETWORK_KINDS
 from layers.registry import Layer, registry
+from tiles.sources import AGGREGATED
 
 # Dig orders are coloured by the state of their restoration deadline.
 DEADLINE_SOON_DAYS = 7
@@ -55,12 +56,27 @@ def _color(layer: Layer, today: dt.date):
 
 def style_layers(layer: Layer, today: dt.date, visible: bool = True) -> list[dict]:
     """The MapLibre layers drawing one registry layer (ids start with the registry id)."""
-    s = layer.style
     color = _color(layer, today)
     common = {"source": layer.id, "source-layer": layer.id, "minzoom": layer.min_zoom,
               "metadata": {"qala:layer": layer.id},
               "layout": {"visibility": "visible" if visible else "none"}}
     kind = _kind(layer)
+    agg = AGGREGATED.get(layer.id)
+    if agg:
+        # at low zoom the tiles carry counts on a square grid: many points stay one light layer
+        cells = {**common, "id": f"{layer.id}-cells", "type": "fill", "minzoom": 0, "maxzoom": agg.max_zoom + 1,
+                 "filter": ["all", ["==", ["geometry-type"], "Polygon"], [">", ["coalesce", ["get", "count"], 0], 0]],
+                 "paint": {"fill-color": ["interpolate", ["linear"], ["coalesce", ["get", "count"], 0],
+                                          1, "#fee5d9", 10, "#fcae91", 50, "#fb6a4a", 200, "#cb181d"],
+                           "fill-opacity": 0.6}}
+        points = [{**lay, "minzoom": max(layer.min_zoom, agg.max_zoom + 1)}
+                  for lay in style_layers_plain(layer, color, common, kind)]
+        return [cells, *points]
+    return style_layers_plain(layer, color, common, kind)
+
+
+def style_layers_plain(layer: Layer, color, common: dict, kind: str) -> list[dict]:
+    s = layer.style
     if kind == "point":
         return [{**common, "id": layer.id, "type": "circle",
                  "paint": {"circle-color": color, "circle-radius": s.radius, "circle-opacity": s.opacity,
@@ -102,7 +118,7 @@ def build_style(base_url: str, visible: set[str] | None = None, today: dt.date |
             continue
         style["sources"][layer.id] = {
             "type": "vector", "tiles": [f"{base_url}/tiles/{layer.id}/{{z}}/{{x}}/{{y}}.mvt"],
-            "minzoom": min(layer.min_zoom, TILE_MAX_ZOOM), "maxzoom": TILE_MAX_ZOOM,
+            "minzoom": 0 if layer.id in AGGREGATED else min(layer.min_zoom, TILE_MAX_ZOOM), "maxzoom": TILE_MAX_ZOOM,
         }
         style["layers"] += style_layers(layer, today, visible is None or layer.id in visible)
     # appeal density (a raster heat map from tiles/): the planner's hotspot layer, hidden until switched on

@@ -210,3 +210,11 @@ def test_district_report_is_one_offline_html_file(planner_client, quarter):
     assert SECRET_NAME not in html and SECRET_PHONE not in html
     assert planner_client.get("/planner/reports/district/999999.html").status_code == 404
     assert planner_client.get(f"/planner/reports/district/{quarter['district'].pk}.html?days=x").status_code == 400
+
+
+def test_appeals_show_as_counted_cells_at_low_zoom_and_points_close_up():
+    style = build_style("http://x")
+    layers = {lay["id"]: lay for lay in style["layers"]}
+    assert style["sources"]["appeals"]["minzoom"] == 0
+    assert layers["appeals-cells"]["maxzoom"] == 13 and "count" in str(layers["appeals-cells"]["paint"])
+    assert layers["appeals"]["minzoom"] == 13 and layers["appeals"]["type"] == "circle"
