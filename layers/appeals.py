@@ -87,6 +87,7 @@ LAYER = Layer(
     required_fields=("category", "registered_at"),
     natural_key="number",
     never_deleted=True,
+    temporal_field="registered_at",
     style=Style(color="#dc143c", radius=3),
     min_zoom=13,
     import_mapping={

@@ -50,6 +50,7 @@ LAYER = Layer(
     public_fields=("number", "contractor", "purpose", "issued_on", "restore_by", "closed_on"),
     required_fields=("number", "issued_on", "restore_by"),
     natural_key="number",
+    temporal_field="issued_on",
     style=Style(color="#b22222", fill="#f4a460", width=1.5),
     min_zoom=12,
     import_mapping={"number": ("number",), "purpose": ("purpose",), "issued_on": ("issued_on",),

@@ -83,6 +83,8 @@ class Layer:
     geometry_required: bool = True
     # "No appeal is ever lost or deleted": an import's --replace may not remove such features
     never_deleted: bool = False
+    # the date a feature happens on: the OGC datetime filter and the temporal extent read it
+    temporal_field: str | None = None
     osm: OsmSource | None = None
     description: str = ""
 
@@ -92,7 +94,8 @@ class Layer:
             raise DuplicateLayer(f"layer {self.id}: titles must be exactly ru/kk/en, differs in {sorted(missing)}")
         opts = self.model._meta
         names = {f.name for f in (*opts.local_fields, *opts.local_many_to_many)}
-        for f in (*self.public_fields, *self.personal_fields, *self.required_fields, self.natural_key):
+        for f in (*self.public_fields, *self.personal_fields, *self.required_fields, self.natural_key,
+                  *([self.temporal_field] if self.temporal_field else [])):
             if f not in names:
                 raise DuplicateLayer(f"layer {self.id}: {self.model.__name__} has no field {f!r}")
         for f in self.import_mapping:

@@ -16,8 +16,6 @@ from gis.replicas import reading_connection
 
 from layers.registry import Layer, registry
 
-# The date a feature "happens" on, for the datetime parameter and the temporal extent.
-TEMPORAL_FIELDS = {"appeals": "registered_at", "dig_orders": "issued_on"}
 EXTENT_TTL_S = 60.0
 
 
@@ -78,7 +76,7 @@ def _queryable(layer: Layer, name: str) -> Queryable | None:
 def collection(layer_id: str) -> Collection:
     layer = registry.get(layer_id)
     queryables = {q.name: q for q in (_queryable(layer, n) for n in layer.public_fields) if q}
-    temporal_name = TEMPORAL_FIELDS.get(layer.id)
+    temporal_name = layer.temporal_field
     return Collection(layer, queryables, queryables.get(temporal_name) if temporal_name else None)
 
 
