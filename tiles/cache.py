@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.db import connection
 from isal import igzip
 
 from layers.registry import registry
@@ -245,13 +246,19 @@ _cache: TileCache | None = None
 _cache_config: tuple | None = None
 
 
+def cache_root() -> Path:
+    """The disk cache of the database served: a test run or a benchmark on another database
+    must never leave its tiles where the city's server reads them."""
+    return Path(settings.QALA_TILES["cache_dir"]) / connection.settings_dict["NAME"]
+
+
 def get_cache() -> TileCache:
     """The process's cache, rebuilt when the tile settings change (tests point it elsewhere)."""
     global _cache, _cache_config
     conf = settings.QALA_TILES
-    key = (str(conf["cache_dir"]), conf["disk_cache"], conf["memory_mb"])
+    key = (str(cache_root()), conf["disk_cache"], conf["memory_mb"])
     if _cache is None or _cache_config != key:
-        directory = Path(conf["cache_dir"]) if conf["disk_cache"] else None
+        directory = cache_root() if conf["disk_cache"] else None
         _cache, _cache_config = TileCache(directory, conf["memory_mb"] * 1024 * 1024), key
     return _cache
 

@@ -40,7 +40,9 @@ class BadCategory(QalaError):
 
 
 def directory() -> Path:
-    return Path(settings.QALA_TILES["cache_dir"]) / "raster" / "density"
+    from tiles.cache import cache_root
+
+    return cache_root() / "raster" / "density"
 
 
 def path_for(category: str) -> Path:

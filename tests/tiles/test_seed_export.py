@@ -12,6 +12,7 @@ from django.utils.timezone import now as django_now
 
 from layers.buildings import Building
 from tests.tiles.conftest import NEAR, fetch, square, tile_of
+from tiles import cache
 
 BBOX = "69.14,54.86,69.16,54.88"
 
@@ -57,7 +58,7 @@ def test_prune_forgets_old_changes_and_older_disk_tiles(client, db, settings, ca
     Building.objects.create(street="улица Абая", house_number="1", geom=square(*NEAR))
     fetch(client, "buildings", *tile_of(NEAR, 16))
     fetch(client, "buildings", *tile_of(NEAR, 15))
-    old_tile = next(settings.QALA_TILES["cache_dir"].glob("buildings/16/*/*.mvt.gz"))
+    old_tile = next(cache.cache_root().glob("buildings/16/*/*.mvt.gz"))
     ten_days_ago = time.time() - 10 * 86400
     os.utime(old_tile, (ten_days_ago, ten_days_ago))
     TileChange.objects.update(changed_at=django_now() - timedelta(days=10))
@@ -65,5 +66,5 @@ def test_prune_forgets_old_changes_and_older_disk_tiles(client, db, settings, ca
     call_command("tiles", "prune", "--days", "7")
     assert "deleted 1 disk tiles and 1 change rows" in capsys.readouterr().out
     assert not old_tile.exists()
-    assert list(settings.QALA_TILES["cache_dir"].glob("buildings/15/*/*.mvt.gz"))
+    assert list(cache.cache_root().glob("buildings/15/*/*.mvt.gz"))
     assert TileChange.objects.count() == 1

@@ -133,10 +133,19 @@ def test_a_disk_tile_overtaken_by_an_edit_is_not_served_by_another_process(clien
         cur.execute("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
         horizon = cur.fetchone()[0]
     seen = {c.id: c.xact for c in TileChange.objects.all()}
-    cursor_file = settings.QALA_TILES["cache_dir"] / "cursor"
+    cursor_file = cache.cache_root() / "cursor"
     cursor_file.write_text(json.dumps({"cursor": horizon, "seen": seen}))  # "process B" is past the edit
     resp = fetch(client, "buildings", *t)
     assert resp["X-Tile-Cache"] == "miss"
     assert decode(resp)["buildings"]["features"][0]["properties"]["street"] == "улица Жамбыла"
     # and an untouched disk tile is still trusted
     assert fetch(client, "buildings", *tile_of(FAR, 16))["X-Tile-Cache"] == "disk"
+
+
+def test_disk_tiles_are_kept_per_database(client, db, settings):
+    make_buildings()
+    z, x, y = tile_of(NEAR, 16)
+    fetch(client, "buildings", z, x, y)
+    name = connection.settings_dict["NAME"]  # the test database, never the city's
+    assert (settings.QALA_TILES["cache_dir"] / name / "buildings" / str(z) / str(x) / f"{y}.mvt.gz").exists()
+    assert not (settings.QALA_TILES["cache_dir"] / "buildings").exists()

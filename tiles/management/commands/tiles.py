@@ -51,15 +51,11 @@ class Command(BaseCommand):
             raise CommandError(exc.message) from None
 
     def prune(self, days: float) -> None:
-        from pathlib import Path
-
-        from django.conf import settings
-
-        from tiles.cache import prune_disk
+        from tiles.cache import cache_root, prune_disk
         from tiles.changes import prune
 
         if days < 1:
             raise CommandError("--days must be at least 1: running servers read the log continuously")
-        files = prune_disk(Path(settings.QALA_TILES["cache_dir"]), days)  # before the rows they are checked with
+        files = prune_disk(cache_root(), days)  # before the rows they are checked with
         rows = prune(days)
         self.stdout.write(f"deleted {files} disk tiles and {rows} change rows older than {days:g} days")
