@@ -16,6 +16,7 @@ class Notice(models.Model):
     class State(models.TextChoices):
         PENDING = "pending", "pending"
         SENT = "sent", "sent"
+        CANCELLED = "cancelled", "not sent: the order was closed first"
 
     dig_order = models.ForeignKey("layers.DigOrder", on_delete=models.PROTECT, related_name="notices")
     recipient_kind = models.CharField(max_length=12, choices=Recipient.choices)

@@ -121,6 +121,10 @@ def deliver_one(mail_connection=None, skip: list[int] | None = None) -> Notice |
         if row is None:
             return None
         notice = Notice.objects.select_related("dig_order__contractor", "recipient").get(pk=row[0])
+        if notice.dig_order.closed_on is not None:  # restored and closed since it was queued
+            notice.state = Notice.State.CANCELLED
+            notice.save(update_fields=["state"])
+            return notice
         notice.attempts += 1
         org = _recipient(notice)
         if org is None or not org.email:
@@ -169,7 +173,7 @@ def run_once(today: dt.date | None = None, limit: int = 1000) -> dict:
             tried.append(notice.pk)  # a row that failed waits for the next round
             if notice.state == Notice.State.SENT:
                 sent += 1
-            else:
+            elif notice.state == Notice.State.PENDING:
                 failed += 1
     finally:
         try:

@@ -165,3 +165,12 @@ def test_the_worker_loops_and_stops_on_sigterm(transactional_db):
         proc.send_signal(signal.SIGTERM)
         out, err = proc.communicate(timeout=10)
     assert proc.returncode == 0, err
+
+
+def test_an_order_closed_before_its_notices_went_out_cancels_them(smtp, city):
+    [order] = city(1)
+    assert notices.enqueue_overdue() == 2
+    dig_orders.close(order, closing_act="АКТ-9")
+    assert notices.run_once() == {"created": 0, "sent": 0, "failed": 0}
+    assert smtp.messages == []
+    assert set(Notice.objects.values_list("state", flat=True)) == {"cancelled"}
