@@ -16,6 +16,7 @@ urlpatterns = [
     path("yards/<int:yard_id>.geojson", public.yard_geojson, name="yard-geojson"),
     path("operator/", operator.console, name="operator"),
     path("operator/appeals", operator.register_appeal, name="register-appeal"),
+    path("operator/appeals/<str:number>/<str:action>", operator.appeal_action, name="appeal-action"),
     path("planner/", planner.planner, name="planner"),
     path("planner/reports/district/<int:district_id>.html", planner.district_report, name="district-report"),
     path("planner/segments/<int:segment_id>/accidents", planner.segment_accidents, name="segment-accidents"),

@@ -101,6 +101,9 @@ def test_operator_finds_the_yard_and_registers_an_appeal(page, transactional_db)
     assert re.fullmatch(r"109-\d{4}-\d{6}", number)
     # the new appeal is on the map at once
     page.wait_for_function("qalaMap.getSource('registered').serialize().data.features.length === 1")
+    page.click("#next-steps button[data-action=accept]")
+    page.wait_for_function("document.getElementById('current-status').textContent === 'Accepted'")
+    assert page.is_disabled("#next-steps button[data-action=accept]")
     page.screenshot(path=SHOTS / "operator-registered.png")
 
     page.click("h2")  # "/" from outside a field comes back to the search
@@ -109,8 +112,8 @@ def test_operator_finds_the_yard_and_registers_an_appeal(page, transactional_db)
     page.click("#registered-number")
     page.wait_for_url(f"**/appeal/{number}/")
     assert page.inner_text("#appeal-number") == number
-    assert page.get_attribute("#appeal-status", "data-status") == "registered"
-    assert page.inner_text("#appeal-status") == "Registered"  # the browser asks for English
+    assert page.get_attribute("#appeal-status", "data-status") == "accepted"
+    assert page.inner_text("#appeal-status") == "Accepted"  # the browser asks for English
     body = page.content()
     assert "Пётр Заявитель" not in body and "+7 700 123 4567" not in body and "onerror" not in body
     assert page.evaluate("window.__pwned") is None

@@ -218,3 +218,22 @@ def test_appeals_show_as_counted_cells_at_low_zoom_and_points_close_up():
     assert style["sources"]["appeals"]["minzoom"] == 0
     assert layers["appeals-cells"]["maxzoom"] == 13 and "count" in str(layers["appeals-cells"]["paint"])
     assert layers["appeals"]["minzoom"] == 13 and layers["appeals"]["type"] == "circle"
+
+
+def test_operator_settles_an_appeal_at_first_contact(operator_client, client, quarter):
+    number = operator_client.post("/operator/appeals", {
+        "category": "reference", "description": "график вывоза", "lon": X0, "lat": Y0 + 0.0007},
+        content_type="application/json").json()["number"]
+    url = f"/operator/appeals/{number}/"
+    early = operator_client.post(url + "resolve", {"note": "x"}, content_type="application/json")
+    assert early.status_code in (400, 409) and "accepted" in early.json()["detail"]  # not from registered
+    assert operator_client.post(url + "accept", {}, content_type="application/json").json()["status"] == "accepted"
+    no_note = operator_client.post(url + "resolve", {}, content_type="application/json")
+    assert no_note.status_code == 400 and no_note.json()["field"] == "note"
+    done = operator_client.post(url + "resolve", {"note": "рассказали график"}, content_type="application/json",
+                                HTTP_ACCEPT_LANGUAGE="en")
+    assert done.json() == {"number": number, "status": "resolved", "status_title": "Resolved at first contact"}
+    assert operator_client.post(url + "route", {}, content_type="application/json").status_code == 400
+    assert operator_client.post("/operator/appeals/109-2026-999999/accept").status_code == 404
+    page = client.get(f"/appeal/{number}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert page.count("<li>") == 3 and "Resolved at first contact" in page and "рассказали" not in page

@@ -11,7 +11,9 @@ from django.views.decorators.http import require_GET, require_POST
 from gis.errors import QalaError
 from web.access import OPERATOR, role_required
 from gis.workflow.states import STATES
-from web.appeals import InvalidAppeal, categories, incident_types, register
+from gis.workflow.lifecycle import perform
+from layers.appeals import Appeal
+from web.appeals import AppealNotFound, InvalidAppeal, categories, incident_types, register, state_title
 from web.views.common import lang, map_config, page
 
 LAYERS = ["districts", "streets", "yards", "buildings", "network_segments", "wells", "dig_orders",
@@ -53,3 +55,30 @@ def register_appeal(request):
     return JsonResponse({"number": appeal.number, "url": reverse("web:appeal", args=[appeal.number]),
                          "due_at": appeal.due_at.isoformat() if appeal.due_at else None, "urgent": appeal.urgent,
                          "lon": appeal.geom.x, "lat": appeal.geom.y}, status=201)
+
+
+# what an operator does on the call itself: accept, settle it at first contact, or open an incident
+OPERATOR_ACTIONS = ("accept", "resolve", "incident")
+
+
+@require_POST
+@role_required(OPERATOR)
+def appeal_action(request, number: str, action: str):
+    """One lifecycle step through the workflow (it checks role, state and inputs); JSON in and out."""
+    try:
+        if action not in OPERATOR_ACTIONS:
+            raise InvalidAppeal(f"{action[:20]!r} is not an operator action here; use one of "
+                                f"{', '.join(OPERATOR_ACTIONS)}.", field="action")
+        appeal = Appeal.objects.filter(number=number).only("pk").first()
+        if appeal is None:
+            raise AppealNotFound(f"No appeal is registered under {number[:40]}.")
+        try:
+            body = json.loads(request.body or b"{}") if request.content_type == "application/json" else request.POST
+        except ValueError:
+            raise InvalidAppeal("The request body is not JSON.") from None
+        note = str((body.get("note") if hasattr(body, "get") else "") or "")[:2000]
+        appeal = perform(appeal, action, request.user, note=note)
+    except QalaError as exc:
+        return JsonResponse(exc.problem(), status=exc.status, content_type="application/problem+json")
+    return JsonResponse({"number": appeal.number, "status": appeal.status,
+                         "status_title": state_title(appeal.status, lang(request))})

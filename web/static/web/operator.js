@@ -118,6 +118,32 @@
     $("card").hidden = false;
   }
 
+  /* which operator steps each state allows (the workflow refuses the others anyway) */
+  var STEPS = {registered: ["accept"], accepted: ["resolve", "incident"]};
+  var current = null;
+  function showSteps(number, status, title) {
+    current = number;
+    $("current-status").textContent = title;
+    document.querySelectorAll("#next-steps button").forEach(function (b) {
+      b.disabled = (STEPS[status] || []).indexOf(b.dataset.action) < 0;
+    });
+    $("next-steps").hidden = false;
+  }
+  document.querySelectorAll("#next-steps button").forEach(function (b) {
+    b.addEventListener("click", function () {
+      $("form-error").hidden = true;
+      fetch("/operator/appeals/" + encodeURIComponent(current) + "/" + b.dataset.action, {
+        method: "POST", headers: {"Content-Type": "application/json", "X-CSRFToken": csrf},
+        body: JSON.stringify({note: $("f-note").value})})
+        .then(function (r) { return r.json().then(function (j) { return [r.ok, j]; }); })
+        .then(function (res) {
+          if (!res[0]) { $("form-error").textContent = res[1].detail; $("form-error").hidden = false; return; }
+          showSteps(res[1].number, res[1].status, res[1].status_title);
+          $("f-note").value = "";
+        });
+    });
+  });
+
   $("f-category").addEventListener("change", function () {
     var cat = $("f-category").value;
     Array.prototype.forEach.call($("f-incident").options, function (o) {
@@ -142,6 +168,7 @@
         registered.features.push({type: "Feature", properties: {number: res[1].number},
                                   geometry: {type: "Point", coordinates: [res[1].lon, res[1].lat]}});
         if (map && map.getSource("registered")) map.getSource("registered").setData(registered);
+        showSteps(res[1].number, "registered", names.states.registered);
         $("f-description").value = ""; $("f-name").value = ""; $("f-phone").value = "";
         input.focus();
       }, function () { $("f-submit").disabled = false; });
