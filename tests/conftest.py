@@ -11,3 +11,19 @@ def pytest_configure(config):
 @pytest.fixture
 def city_bbox(settings):
     return settings.QALA_CITY["bbox"]
+
+
+def qala_subprocess_env(**extra) -> dict:
+    """Environment for a `qala` subprocess that must use this run's test database,
+    with the embedded cluster (QALA_PG_DB) and with an external one (DATABASE_URL)."""
+    import os
+    from urllib.parse import urlsplit, urlunsplit
+
+    from django.db import connection
+
+    name = connection.settings_dict["NAME"]
+    env = {**os.environ, "QALA_PG_DB": name, **extra}
+    if env.get("DATABASE_URL"):
+        parts = urlsplit(env["DATABASE_URL"])
+        env["DATABASE_URL"] = urlunsplit(parts._replace(path="/" + name))
+    return env

@@ -1,5 +1,4 @@
 """The real `qala` command in a subprocess: one-line errors, and kill -9 mid-import."""
-import os
 import signal
 import subprocess
 import sys
@@ -11,13 +10,13 @@ import pytest
 from django.db import connection
 
 from importers.pipeline import ImportOptions, run_import
+from tests.conftest import qala_subprocess_env
 
 QALA = str(Path(sys.executable).with_name("qala"))
 
 
 def qala(*args, **kw):
-    env = {**os.environ, "QALA_PG_DB": connection.settings_dict["NAME"]}
-    return subprocess.Popen([QALA, *map(str, args)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    return subprocess.Popen([QALA, *map(str, args)], env=qala_subprocess_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True, **kw)
 
 
