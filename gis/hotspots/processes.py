@@ -116,7 +116,8 @@ REPAIR_PLAN = _meta(
     "Ranked heating segments that are significant hot spots of accidents and houses with many "
     "'cold in the flat' complaints over the 3 years before the plan year.",
     {"year": _input("Plan year", {"type": "integer", "minimum": 2000, "maximum": 2100}, required=True),
-     "min_cold": _input("Complaints for a house", {"type": "integer", "minimum": 1, "default": 3})},
+     "min_cold": _input("Complaints for a house", {"type": "integer", "minimum": 1, "default": 3}),
+     "until": _input("Look-back end", DATE, "Exclusive end of the 3 years looked at (default 1 January of year)")},
     {"plan": {"title": "Plan", "schema": {"type": "array", "contentMediaType": JSON,
                                           "items": {"type": "object", "properties": {f: {} for f in FIELDS}}}}},
     {"year": 2027})
@@ -238,7 +239,9 @@ class RepairPlanProcess(Process):
     metadata = REPAIR_PLAN
 
     def execute(self, data, outputs=None):
-        rows = repair_plan(_num(data, "year", int, required=True), min_cold=_num(data, "min_cold", int, 3))
+        until = _date(data, "until", required=False)
+        rows = repair_plan(_num(data, "year", int, required=True), min_cold=_num(data, "min_cold", int, 3),
+                           until=until.date() if until else None)
         return JSON, rows
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 import html
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import numpy as np
@@ -49,24 +49,32 @@ ORDER BY count(*) DESC, COALESCE(b.apartments, 0) DESC, b.id
 """
 
 
-def plan_period(year: int) -> tuple[datetime, datetime]:
-    """The three years before 1 January of the plan year (local time)."""
+def plan_period(year: int, until: date | None = None) -> tuple[datetime, datetime]:
+    """The three years before `until` (default 1 January of the plan year), local time.
+
+    A plan drawn up in spring, when the heating season has ended, passes that day."""
     if not 2000 <= year <= 2100:
         raise BadParameter(f"plan year must be between 2000 and 2100, got {year}")
+    until = until or date(year, 1, 1)
+    if until > date(year, 1, 1) or until.year < year - 1:
+        raise BadParameter(f"the look-back must end in {year - 1} or on 1 January {year}, got {until}")
+    since = until.replace(year=until.year - LOOK_BACK_YEARS, day=min(until.day, 28) if until.month == 2 else until.day)
     tz = timezone.get_current_timezone()
-    return datetime(year - LOOK_BACK_YEARS, 1, 1, tzinfo=tz), datetime(year, 1, 1, tzinfo=tz)
+    return (datetime(since.year, since.month, since.day, tzinfo=tz),
+            datetime(until.year, until.month, until.day, tzinfo=tz))
 
 
 def repair_plan(year: int, category: str = "heating", accident_type: str | None = "heating_accident",
                 cold_type: str = "cold_in_flat", min_cold: int = 3, radius_m: float = 50.0,
-                hops: int = 2, buffer_m: float = 30.0, srid: int | None = None) -> list[dict]:
+                hops: int = 2, buffer_m: float = 30.0, srid: int | None = None,
+                until: date | None = None) -> list[dict]:
     """Ranked rows: hot heating segments first (by confidence, then accidents), then houses."""
     from django.conf import settings
 
     srid = srid or settings.QALA_CITY["metric_srid"]
     if min_cold < 1:
         raise BadParameter(f"min_cold must be at least 1, got {min_cold}")
-    start, end = plan_period(year)
+    start, end = plan_period(year, until)
     rows: list[dict] = []
     try:
         segs = network_hotspots(start, end, category=category, incident_type=accident_type,

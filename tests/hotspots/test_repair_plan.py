@@ -54,6 +54,20 @@ def test_command_writes_csv_and_an_offline_map(lattice, cold_houses, tmp_path): 
     assert not re.search(r'<link[^>]*href="(https?:)?//', text)
 
 
+def test_look_back_can_end_with_the_heating_season(lattice, cold_houses):  # noqa: F811
+    from datetime import date
+
+    from gis.hotspots.repair_plan import plan_period
+
+    start, end = plan_period(2027, date(2026, 5, 15))
+    assert (start.date(), end.date()) == (date(2023, 5, 15), date(2026, 5, 15))
+    # house 7's complaints (Nov 2024) are in a look-back ending 15 May 2026, not in one ending 1 Nov 2024
+    assert any(r["label"] == "ул. Жамбыла, 7" for r in repair_plan(2027, until=date(2026, 5, 15)))
+    assert not any(r["label"] == "ул. Жамбыла, 7" for r in repair_plan(2025, until=date(2024, 11, 1)))
+    with pytest.raises(BadParameter):
+        plan_period(2027, date(2027, 6, 1))
+
+
 def test_plan_errors(db):
     with pytest.raises(EmptyPeriod):
         repair_plan(2026)

@@ -1,3 +1,5 @@
+from datetime import date
+
 from django.core.management.base import BaseCommand, CommandError
 
 from gis.errors import QalaError
@@ -12,12 +14,15 @@ class Command(BaseCommand):
         parser.add_argument("--year", type=int, required=True, help="Plan year, e.g. 2027")
         parser.add_argument("--out", default=None, help="CSV file (default repair-plan-<year>.csv)")
         parser.add_argument("--map", default=None, help="HTML report map")
+        parser.add_argument("--until", type=date.fromisoformat, default=None,
+                            help="Last day of the 3-year look-back, exclusive (default 1 January of --year), "
+                                 "e.g. the end of the heating season")
         parser.add_argument("--min-cold", type=int, default=3, help="Complaints for a house to enter the plan")
         parser.add_argument("--no-tiles", action="store_true", help="No base map (fully offline)")
 
-    def handle(self, year, out=None, map=None, min_cold=3, no_tiles=False, **opts):
+    def handle(self, year, out=None, map=None, min_cold=3, no_tiles=False, until=None, **opts):
         try:
-            rows = repair_plan(year, min_cold=min_cold)
+            rows = repair_plan(year, min_cold=min_cold, until=until)
         except QalaError as exc:
             raise CommandError(exc.message) from exc
         path = write_csv(rows, out or f"repair-plan-{year}.csv")
