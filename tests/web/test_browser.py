@@ -81,6 +81,7 @@ def test_operator_finds_the_yard_and_registers_an_appeal(page, transactional_db)
     page.fill("#search", "Жамбыла 15")
     page.wait_for_selector("#results li.active")
     assert "15" in page.inner_text("#results li.active")
+    assert page.get_attribute("#search", "aria-activedescendant") == "result-0"
     page.press("#search", "Enter")
     page.wait_for_selector("#card:not([hidden])")
     page.wait_for_function("document.getElementById('card-digs').textContent.includes('DO-1')")

@@ -51,11 +51,15 @@
     list.replaceChildren();
     hits.forEach(function (h, i) {
       var el = li(h.label, i === active ? "active" : "");
+      el.id = "result-" + i;
       el.setAttribute("role", "option");
+      el.setAttribute("aria-selected", i === active ? "true" : "false");
       el.addEventListener("mousedown", function (ev) { ev.preventDefault(); choose(h, true); });
       list.appendChild(el);
     });
     input.setAttribute("aria-expanded", hits.length ? "true" : "false");
+    if (active >= 0 && hits.length) input.setAttribute("aria-activedescendant", "result-" + active);
+    else input.removeAttribute("aria-activedescendant");
   }
 
   function search() {
