@@ -133,15 +133,16 @@ def write_csv(rows: list[dict], path) -> Path:
 VENDOR = Path(__file__).resolve().parent / "vendor" / "leaflet"
 
 
-def write_map(rows: list[dict], path, year: int, tiles: str | None = "OpenStreetMap") -> Path:
-    """A folium map that opens offline: Leaflet is inlined instead of fetched from a CDN
-    (only the optional base-map tiles come from the network)."""
+def write_map(rows: list[dict], path, year: int, tiles: str | None = None) -> Path:
+    """A folium map that opens offline: Leaflet is inlined instead of fetched from a CDN, and
+    there is no base map unless a tile URL (ours) is given."""
     import folium
     from shapely import wkt as shapely_wkt
 
     lats = np.array([r["lat"] for r in rows])
     lons = np.array([r["lon"] for r in rows])
-    m = folium.Map(location=[float(lats.mean()), float(lons.mean())], zoom_start=13, tiles=tiles)
+    m = folium.Map(location=[float(lats.mean()), float(lons.mean())], zoom_start=13,
+                   tiles=tiles, attr="Qala" if tiles else None)
     m.default_js, m.default_css = [], []
     head = m.get_root().header
     head.add_child(folium.Element(f"<style>{(VENDOR / 'leaflet.css').read_text()}</style>"), name="leaflet_css")

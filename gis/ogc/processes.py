@@ -6,6 +6,7 @@ The hotspot and trace analyses register here in their own issue.
 """
 from __future__ import annotations
 
+import json
 import math
 
 from gis.replicas import reading_connection
@@ -93,7 +94,31 @@ class FeaturesWithinRadius:
         return "application/geo+json", body
 
 
-PROCESSES = {p.id: p for p in (FeaturesWithinRadius(),)}
+class Analysis:
+    """A planner's analysis from gis.hotspots (a pygeoapi-style process class), served as ours."""
+
+    def __init__(self, process_class):
+        self.impl = process_class()
+        self.metadata = process_class.metadata
+        self.id = self.metadata["id"]
+
+    def execute(self, inputs: dict) -> tuple[str, str]:
+        if not isinstance(inputs, dict):
+            raise ProcessInputError("inputs must be an object")
+        mimetype, output = self.impl.execute(inputs)
+        if not isinstance(output, str):
+            output = json.dumps(output, ensure_ascii=False, default=str)
+        return mimetype, output
+
+
+def _all() -> dict:
+    from gis.hotspots.processes import PROCESSES as ANALYSES
+
+    found = [FeaturesWithinRadius(), *(Analysis(cls) for cls in ANALYSES.values())]
+    return {p.id: p for p in found}
+
+
+PROCESSES = _all()
 
 
 def get(process_id: str):

@@ -42,7 +42,7 @@ def test_plan_ranks_hot_segments_then_cold_houses(lattice, cold_houses):  # noqa
 
 def test_command_writes_csv_and_an_offline_map(lattice, cold_houses, tmp_path):  # noqa: F811
     out, page = tmp_path / "plan.csv", tmp_path / "plan.html"
-    call_command("repair_plan", "--year", "2026", "--out", str(out), "--map", str(page), "--no-tiles")
+    call_command("repair_plan", "--year", "2026", "--out", str(out), "--map", str(page))
     with out.open(encoding="utf-8") as f:
         table = list(csv.DictReader(f))
     assert table[0]["kind"] == "segment" and table[-1]["label"] == "ул. Жамбыла, 9"
@@ -52,6 +52,7 @@ def test_command_writes_csv_and_an_offline_map(lattice, cold_houses, tmp_path): 
     # nothing fetched at view time: no script or stylesheet from another host
     assert not re.search(r'<script[^>]*src="(https?:)?//', text)
     assert not re.search(r'<link[^>]*href="(https?:)?//', text)
+    assert "tile.openstreetmap" not in text  # no outside base map unless one is asked for
 
 
 def test_look_back_can_end_with_the_heating_season(lattice, cold_houses):  # noqa: F811

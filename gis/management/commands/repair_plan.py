@@ -18,9 +18,11 @@ class Command(BaseCommand):
                             help="Last day of the 3-year look-back, exclusive (default 1 January of --year), "
                                  "e.g. the end of the heating season")
         parser.add_argument("--min-cold", type=int, default=3, help="Complaints for a house to enter the plan")
-        parser.add_argument("--no-tiles", action="store_true", help="No base map (fully offline)")
+        parser.add_argument("--tiles", default=None, metavar="URL",
+                            help="A raster tile URL template for a base map, e.g. our own orthophoto "
+                                 "(default: none; the report opens offline)")
 
-    def handle(self, year, out=None, map=None, min_cold=3, no_tiles=False, until=None, **opts):
+    def handle(self, year, out=None, map=None, min_cold=3, tiles=None, until=None, **opts):
         try:
             rows = repair_plan(year, min_cold=min_cold, until=until)
         except QalaError as exc:
@@ -28,5 +30,5 @@ class Command(BaseCommand):
         path = write_csv(rows, out or f"repair-plan-{year}.csv")
         self.stdout.write(f"{len(rows)} rows written to {path}")
         if map:
-            write_map(rows, map, year, tiles=None if no_tiles else "OpenStreetMap")
+            write_map(rows, map, year, tiles=tiles)
             self.stdout.write(f"map written to {map}")
