@@ -190,4 +190,5 @@ def test_planner_and_dashboard_render_for_a_supervisor(page, transactional_db):
     page.wait_for_function("document.body.dataset.refreshed")
     assert page.inner_text("#total-overdue") == "1"
     assert page.locator("#trend rect").count() >= 1
+    assert page.inner_text("#overdue tbody").startswith("109-")  # the overdue list rebuilt from the JSON
     page.screenshot(path=SHOTS / "dashboard.png")

@@ -41,6 +41,16 @@
         table("by-district", s.by_district, cols);
         table("by-executor", s.by_executor, cols);
         drawTrend(s.trend);
+        var tbody = document.querySelector("#overdue tbody");
+        tbody.replaceChildren();
+        s.overdue.forEach(function (a) {
+          var tr = document.createElement("tr"), td = document.createElement("td"), link = document.createElement("a");
+          link.href = "/appeal/" + encodeURIComponent(a.number) + "/";
+          link.textContent = a.number;
+          td.appendChild(link); tr.appendChild(td);
+          cell(tr, a.title); cell(tr, a.executor || "—"); cell(tr, String(a.days_overdue));
+          tbody.appendChild(tr);
+        });
         document.getElementById("as-of").textContent = new Date(s.as_of).toLocaleTimeString();
         document.body.dataset.refreshed = String(Date.now());
       });
