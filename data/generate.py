@@ -221,7 +221,7 @@ def _appeals(plan, t, rows, table, orgs, all_edges, nets, heating_street, yard_k
     acc_xy = np.array([shapely.line_interpolate_point(mains[k], rng.random(), normalized=True).coords[0]
                        for k in pick.tolist()]).reshape(-1, 2) + rng.uniform(-8, 8, (n_acc, 2))
     acc_t = ap.heating_seasons(rng, n_acc, start, end)
-    acc_type = np.full(n_acc, ap.TYPE_NAMES.index("heating_accident"))
+    acc_type = np.full(n_acc, ap.TYPE_NAMES.index("heating.pipe_burst"))
     edge_of_main = {id(s[6]): s[1] for s in nets.segments}
     acc_edge = np.array([edge_of_main[id(mains[k])] for k in pick.tolist()], dtype=int)
 
@@ -232,7 +232,7 @@ def _appeals(plan, t, rows, table, orgs, all_edges, nets, heating_street, yard_k
     cold_house = np.repeat(np.array(cold, dtype=int), per_house)
     cold_t = ap.heating_seasons(rng, len(cold_house), start, end)
     rng.shuffle(cold_house)
-    cold_type = np.full(len(cold_house), ap.TYPE_NAMES.index("cold_in_flat"))
+    cold_type = np.full(len(cold_house), ap.TYPE_NAMES.index("heating.cold_flat"))
 
     n_base = plan.scale.appeals - n_acc - len(cold_house)
     base_t = ap.sample_times(rng, n_base, start, end)
@@ -258,7 +258,8 @@ def _appeals(plan, t, rows, table, orgs, all_edges, nets, heating_street, yard_k
     executor_of = {"heating": orgs["heating"], "water": orgs["water"], "sewerage": orgs["sewer"], "power": orgs["power"],
                    "housing": orgs["housing"], "roads": orgs["roads"], "transport": orgs["roads"],
                    "lighting": orgs["roads"], "waste": orgs.get("contractor3", orgs["housing"]),
-                   "improvement": orgs["housing"], "public_order": orgs["police"], "social": orgs["social"]}
+                   "improvement": orgs["housing"], "public_order": orgs["police"], "social": orgs["social"],
+                   "medicine": orgs["social"], "trees": orgs["nature"]}
     out = table("appeals", ["number", "category", "incident_type", "status", "channel", "registered_at", "due_at",
                             "closed_at", "address", "executor_id", "district_id", "building_id", "caller_name",
                             "caller_phone", "description", "urgent"],
@@ -280,10 +281,8 @@ def _appeals(plan, t, rows, table, orgs, all_edges, nets, heating_street, yard_k
         executor = executor_of[cat]
         if cat == "housing" and h >= 0 and plan.buildings[h].cell in yard_ksk:
             executor = yard_ksk[plan.buildings[h].cell]
-        if ty == "tree_trimming":
-            executor = orgs["nature"]
         out.append([numbers[k], cat, ty, str(life["status"][k]), str(chan[k]), reg_s[k], due_s[k], closed_s[k],
                     address, executor, district, h if h >= 0 else None, names[k], phones[k],
-                    f"{vocab.DESCRIPTIONS[ty]}. Адрес: {address}", ty == "manhole_open", points[k]])
+                    f"{vocab.DESCRIPTIONS[ty]}. Адрес: {address}", ty == "sewerage.open_manhole", points[k]])
     return {"cold_buildings": cold, "heating_accidents": n_acc,
             "events": history.events(reg, life["status"], life["due"], life["closed"])}

@@ -61,23 +61,24 @@ BUS_OPERATORS = ["ТОО «Петропавловский автобусный �
 
 # category -> (share, {incident_type: (share, place)}); place: building or street
 CATEGORIES = {
-    "heating": (0.16, {"no_heating": (0.4, "building"), "cold_in_flat": (0.3, "building"),
-                       "heating_accident": (0.15, "street"), "radiator_leak": (0.15, "building")}),
-    "water": (0.14, {"no_water": (0.45, "building"), "low_pressure": (0.2, "building"),
-                     "pipe_burst": (0.2, "street"), "water_quality": (0.15, "building")}),
-    "sewerage": (0.07, {"sewer_blockage": (0.6, "building"), "manhole_open": (0.2, "street"),
-                        "flooding": (0.2, "street")}),
-    "power": (0.06, {"power_outage": (0.7, "building"), "voltage": (0.3, "building")}),
-    "housing": (0.12, {"ksk_complaint": (0.4, "building"), "roof_leak": (0.25, "building"),
-                       "entrance_cleaning": (0.2, "building"), "elevator": (0.15, "building")}),
-    "roads": (0.12, {"pothole": (0.4, "street"), "snow_removal": (0.45, "street"), "ice": (0.15, "street")}),
-    "transport": (0.05, {"bus_schedule": (0.6, "street"), "bus_stop": (0.4, "street")}),
-    "lighting": (0.06, {"streetlight_out": (1.0, "street")}),
-    "waste": (0.08, {"garbage_not_collected": (0.7, "building"), "illegal_dump": (0.3, "street")}),
-    "improvement": (0.08, {"tree_trimming": (0.35, "street"), "yard_paving": (0.35, "building"),
-                           "playground": (0.3, "building")}),
-    "public_order": (0.03, {"noise": (0.6, "building"), "stray_dogs": (0.4, "street")}),
-    "social": (0.03, {"social_support": (0.5, "building"), "medicine": (0.5, "building")}),
+    "heating": (0.16, {"heating.no_heating": (0.4, "building"), "heating.cold_flat": (0.3, "building"),
+                       "heating.pipe_burst": (0.15, "street"), "housing.inner_pipes": (0.15, "building")}),
+    "water": (0.14, {"water.no_water": (0.45, "building"), "water.low_pressure": (0.2, "building"),
+                     "water.leak": (0.2, "street"), "water.quality": (0.15, "building")}),
+    "sewerage": (0.07, {"sewerage.blockage": (0.6, "building"), "sewerage.open_manhole": (0.2, "street"),
+                        "sewerage.flooded_basement": (0.2, "street")}),
+    "power": (0.06, {"power.outage": (0.7, "building"), "power.voltage": (0.3, "building")}),
+    "housing": (0.12, {"housing.ksk_service": (0.4, "building"), "housing.roof_leak": (0.25, "building"),
+                       "housing.entrance": (0.2, "building"), "housing.elevator": (0.15, "building")}),
+    "roads": (0.12, {"roads.pothole": (0.4, "street"), "roads.snow": (0.45, "street"), "roads.ice": (0.15, "street")}),
+    "transport": (0.05, {"transport.bus_late": (0.6, "street"), "transport.stop": (0.4, "street")}),
+    "lighting": (0.06, {"lighting.light_off": (1.0, "street")}),
+    "waste": (0.08, {"waste.not_collected": (0.7, "building"), "waste.illegal_dump": (0.3, "street")}),
+    "improvement": (0.05, {"improvement.yard_paving": (0.55, "building"), "improvement.playground": (0.45, "building")}),
+    "trees": (0.03, {"trees.trimming": (1.0, "street")}),
+    "public_order": (0.03, {"public_order.noise": (0.6, "building"), "public_order.stray_dogs": (0.4, "street")}),
+    "social": (0.015, {"social.benefits": (1.0, "building")}),
+    "medicine": (0.015, {"medicine.appointment": (1.0, "building")}),
 }
 # monthly factor (Jan..Dec): heating and snow in winter, water and improvement in summer
 WINTER = [3.0, 2.8, 2.0, 1.0, 0.3, 0.2, 0.2, 0.2, 0.4, 1.2, 2.2, 3.0]
@@ -89,22 +90,21 @@ DUE_DAYS = {"roads": 30, "improvement": 30, "housing": 15, "social": 15}
 CHANNELS = [("phone", 0.80), ("social", 0.09), ("whatsapp", 0.04), ("telegram", 0.03), ("site", 0.02), ("app", 0.02)]
 
 DESCRIPTIONS = {
-    "no_heating": "Нет отопления в доме", "cold_in_flat": "Холодно в квартире, батареи еле тёплые",
-    "heating_accident": "Авария на теплотрассе, идёт пар из-под земли", "radiator_leak": "Течёт батарея в подъезде",
-    "no_water": "Нет холодной воды", "low_pressure": "Слабый напор воды", "pipe_burst": "Порыв водопровода на улице",
-    "water_quality": "Ржавая вода из крана", "sewer_blockage": "Засор канализации в подвале",
-    "manhole_open": "Открытый канализационный люк на дороге", "flooding": "Подтопление после дождя",
-    "power_outage": "Нет света в доме", "voltage": "Скачки напряжения", "ksk_complaint": "КСК не реагирует на заявки",
-    "roof_leak": "Протекает крыша", "entrance_cleaning": "Не убирают подъезд", "elevator": "Не работает лифт",
-    "pothole": "Яма на дороге", "snow_removal": "Не вывозят снег, улица не чищена", "ice": "Гололёд на тротуаре",
-    "bus_schedule": "Автобус не ходит по расписанию", "bus_stop": "Сломан павильон остановки",
-    "streetlight_out": "Не горят фонари", "garbage_not_collected": "Не вывозят мусор",
-    "illegal_dump": "Стихийная свалка", "tree_trimming": "Аварийное дерево у дороги",
-    "yard_paving": "Разбит асфальт во дворе", "playground": "Сломаны качели на площадке",
-    "noise": "Шум ночью", "stray_dogs": "Бродячие собаки", "social_support": "Вопрос о social помощи",
-    "medicine": "Не могу записаться к врачу",
+    "heating.no_heating": "Нет отопления в доме", "heating.cold_flat": "Холодно в квартире, батареи еле тёплые",
+    "heating.pipe_burst": "Авария на теплотрассе, идёт пар из-под земли", "housing.inner_pipes": "Течёт батарея в подъезде",
+    "water.no_water": "Нет холодной воды", "water.low_pressure": "Слабый напор воды", "water.leak": "Порыв водопровода на улице",
+    "water.quality": "Ржавая вода из крана", "sewerage.blockage": "Засор канализации в подвале",
+    "sewerage.open_manhole": "Открытый канализационный люк на дороге", "sewerage.flooded_basement": "Подтопление после дождя",
+    "power.outage": "Нет света в доме", "power.voltage": "Скачки напряжения", "housing.ksk_service": "КСК не реагирует на заявки",
+    "housing.roof_leak": "Протекает крыша", "housing.entrance": "Не убирают подъезд", "housing.elevator": "Не работает лифт",
+    "roads.pothole": "Яма на дороге", "roads.snow": "Не вывозят снег, улица не чищена", "roads.ice": "Гололёд на тротуаре",
+    "transport.bus_late": "Автобус не ходит по расписанию", "transport.stop": "Сломан павильон остановки",
+    "lighting.light_off": "Не горят фонари", "waste.not_collected": "Не вывозят мусор",
+    "waste.illegal_dump": "Стихийная свалка", "trees.trimming": "Аварийное дерево у дороги",
+    "improvement.yard_paving": "Разбит асфальт во дворе", "improvement.playground": "Сломаны качели на площадке",
+    "public_order.noise": "Шум ночью", "public_order.stray_dogs": "Бродячие собаки", "social.benefits": "Вопрос о назначении социальной помощи",
+    "medicine.appointment": "Не могу записаться к врачу",
 }
-DESCRIPTIONS["social_support"] = "Вопрос о назначении социальной помощи"
 
 DIG_PURPOSES = {
     "heating": "Ремонт теплотрассы", "water": "Аварийный ремонт водопровода", "sewer": "Замена канализационного коллектора",

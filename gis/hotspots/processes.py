@@ -28,7 +28,7 @@ def _input(title, schema, description="", required=False):
 DATE = {"type": "string", "format": "date"}
 FILTERS = {
     "category": _input("Category", {"type": "string"}, "Appeal category, e.g. heating"),
-    "incident_type": _input("Incident type", {"type": "string"}, "e.g. heating_accident, cold_in_flat"),
+    "incident_type": _input("Incident type", {"type": "string"}, "e.g. heating.pipe_burst, heating.cold_flat"),
     "district": _input("District code", {"type": "string"}),
 }
 GRID = {
@@ -88,7 +88,7 @@ NETWORK_HOTSPOTS = _meta(
      "hops": _input("Hops", {"type": "integer", "minimum": 1, "default": 2}),
      "fdr": GRID["fdr"]},
     {"segments": {"title": "Segments", "schema": {"type": "object", "contentMediaType": "application/geo+json"}}},
-    {"start": "2024-01-01", "end": "2027-01-01", "category": "heating", "incident_type": "heating_accident"})
+    {"start": "2024-01-01", "end": "2027-01-01", "category": "heating", "incident_type": "heating.pipe_burst"})
 
 TRACE = _meta(
     "network-trace", "Network trace",
@@ -109,7 +109,7 @@ BUILDING_HOTSPOTS = _meta(
      "k": _input("k nearest", {"type": "integer", "minimum": 1, "default": 8}), "fdr": GRID["fdr"],
      "only_significant": _input("Only significant buildings", {"type": "boolean", "default": True})},
     {"buildings": {"title": "Buildings", "schema": {"type": "array", "contentMediaType": JSON}}},
-    {"start": "2024-01-01", "end": "2027-01-01", "incident_type": "cold_in_flat"})
+    {"start": "2024-01-01", "end": "2027-01-01", "incident_type": "heating.cold_flat"})
 
 REPAIR_PLAN = _meta(
     "repair-plan", "Repair plan",

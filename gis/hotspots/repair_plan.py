@@ -64,8 +64,8 @@ def plan_period(year: int, until: date | None = None) -> tuple[datetime, datetim
             datetime(until.year, until.month, until.day, tzinfo=tz))
 
 
-def repair_plan(year: int, category: str = "heating", accident_type: str | None = "heating_accident",
-                cold_type: str = "cold_in_flat", min_cold: int = 3, radius_m: float = 50.0,
+def repair_plan(year: int, category: str = "heating", accident_type: str | None = "heating.pipe_burst",
+                cold_type: str = "heating.cold_flat", min_cold: int = 3, radius_m: float = 50.0,
                 hops: int = 2, buffer_m: float = 30.0, srid: int | None = None,
                 until: date | None = None) -> list[dict]:
     """Ranked rows: hot heating segments first (by confidence, then accidents), then houses."""

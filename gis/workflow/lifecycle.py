@@ -26,7 +26,7 @@ def _iso(moment: dt.datetime | None) -> str | None:
 
 def _catalog_of(appeal):
     """The catalog entries of an appeal; imported appeals may carry a bare incident code
-    ('cold_in_flat') or one the catalog lacks: then the category's own rule routes it."""
+    ('heating.cold_flat') or one the catalog lacks: then the category's own rule routes it."""
     code = appeal.incident_type or ""
     for candidate in (code, f"{appeal.category}.{code}"):
         if code:

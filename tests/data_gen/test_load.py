@@ -108,7 +108,7 @@ def _heating_accidents_near(cur, street_clause, params):
         WITH mains AS (SELECT s.geom FROM layers_networksegment s JOIN layers_street st ON ST_DWithin(s.geom, st.geom, 0.0002)
                        WHERE s.kind = 'heating' AND {street_clause})
         SELECT count(*)::float / greatest((SELECT sum(ST_Length(geom::geography)) FROM mains), 1) * 1000
-        FROM layers_appeal a WHERE a.incident_type = 'heating_accident'
+        FROM layers_appeal a WHERE a.incident_type = 'heating.pipe_burst'
           AND EXISTS (SELECT 1 FROM mains m WHERE ST_DWithin(a.geom::geography, m.geom::geography, 20))""", params)
     return cur.fetchone()[0]
 
@@ -119,7 +119,7 @@ def test_planted_clusters_stand_out():
         on_street = _heating_accidents_near(cur, "st.name = %s", ["улица Интернациональная"])
         elsewhere = _heating_accidents_near(cur, "st.name <> %s", ["улица Интернациональная"])
         assert on_street > 5 * elsewhere, (on_street, elsewhere)
-        cur.execute("""SELECT count(*) FROM layers_appeal WHERE incident_type = 'cold_in_flat'
+        cur.execute("""SELECT count(*) FROM layers_appeal WHERE incident_type = 'heating.cold_flat'
                        GROUP BY building_id ORDER BY 1 DESC""")
         per_house = [r[0] for r in cur.fetchall()]
     assert per_house[2] >= 5 * (sum(per_house[3:]) / max(len(per_house) - 3, 1))

@@ -24,13 +24,13 @@ def quarter(db, appeals_factory):
             houses[(i, j)] = b
             n = 8 if (i, j) in {(1, 1), (1, 2), (2, 1), (2, 2)} else int(rng.integers(0, 2))
             if n:
-                appeals_factory([at(i * 60, j * 60)] * n, category="heating", incident_type="cold_in_flat",
+                appeals_factory([at(i * 60, j * 60)] * n, category="heating", incident_type="heating.cold_flat",
                                 building=b, when=datetime(2025, 12, 1, tzinfo=UTC))
     return houses
 
 
 def test_the_complaining_block_is_hot(quarter):
-    out = building_hotspots(T0, T1, incident_type="cold_in_flat", k=8).set_index("building")
+    out = building_hotspots(T0, T1, incident_type="heating.cold_flat", k=8).set_index("building")
     block = [quarter[c].id for c in ((1, 1), (1, 2), (2, 1), (2, 2))]
     assert (out.loc[block, "count"] == 8).all()
     assert (out.loc[block, "bin"] >= 2).all()
@@ -51,7 +51,7 @@ def test_building_process(quarter):
     from gis.hotspots.processes import PROCESSES
 
     mime, rows = PROCESSES["building-hotspots"]().execute(
-        {"start": "2024-01-01", "end": "2027-01-01", "incident_type": "cold_in_flat"})
+        {"start": "2024-01-01", "end": "2027-01-01", "incident_type": "heating.cold_flat"})
     block = {quarter[c].id for c in ((1, 1), (1, 2), (2, 1), (2, 2))}
     assert mime == "application/json" and block <= {r["building"] for r in rows if r["bin"] > 0}
     json.dumps(rows)

@@ -147,8 +147,8 @@ def lattice(db, appeals_factory):
     pts += [at(100 + rng.normal(0, 3), 50 + rng.normal(0, 5)) for _ in range(10)]  # on (1,0,v)
     pts += [at(150 + rng.normal(0, 5), 100 + rng.normal(0, 3)) for _ in range(10)]  # on (1,1,h)
     pts += [at(rng.uniform(0, 700), 300 + 2.0) for _ in range(6)]  # a few along row 3
-    appeals_factory(pts, category="heating", incident_type="heating_accident")
-    appeals_factory([at(350, 350)], category="heating", incident_type="heating_accident")  # 50 m from all: dropped
+    appeals_factory(pts, category="heating", incident_type="heating.pipe_burst")
+    appeals_factory([at(350, 350)], category="heating", incident_type="heating.pipe_burst")  # 50 m from all: dropped
     return ids
 
 

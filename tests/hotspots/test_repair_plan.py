@@ -20,7 +20,7 @@ def cold_houses(db, appeals_factory):
     c = Building.objects.create(street="ул. Жамбыла", house_number="11", apartments=90, geom=at.house(1000, 900))
     d = Building.objects.create(street="ул. Ленина", house_number="1", apartments=20, geom=at.house(50, 120))
     for building, n, year in ((a, 5, 2024), (b, 3, 2025), (c, 2, 2025), (c, 9, 2021), (d, 2, 2025)):
-        appeals_factory([at(0, 0)] * n, category="heating", incident_type="cold_in_flat", building=building,
+        appeals_factory([at(0, 0)] * n, category="heating", incident_type="heating.cold_flat", building=building,
                         when=datetime(year, 11, 20, tzinfo=UTC))
     return a, b, c
 
