@@ -61,15 +61,16 @@ BUS_OPERATORS = ["ТОО «Петропавловский автобусный �
 
 # category -> (share, {incident_type: (share, place)}); place: building or street
 CATEGORIES = {
-    "heating": (0.16, {"heating.no_heating": (0.4, "building"), "heating.cold_flat": (0.3, "building"),
-                       "heating.pipe_burst": (0.15, "street"), "housing.inner_pipes": (0.15, "building")}),
+    "heating": (0.14, {"heating.no_heating": (0.45, "building"), "heating.cold_flat": (0.35, "building"),
+                       "heating.pipe_burst": (0.2, "street")}),
     "water": (0.14, {"water.no_water": (0.45, "building"), "water.low_pressure": (0.2, "building"),
                      "water.leak": (0.2, "street"), "water.quality": (0.15, "building")}),
     "sewerage": (0.07, {"sewerage.blockage": (0.6, "building"), "sewerage.open_manhole": (0.2, "street"),
                         "sewerage.flooded_basement": (0.2, "street")}),
     "power": (0.06, {"power.outage": (0.7, "building"), "power.voltage": (0.3, "building")}),
-    "housing": (0.12, {"housing.ksk_service": (0.4, "building"), "housing.roof_leak": (0.25, "building"),
-                       "housing.entrance": (0.2, "building"), "housing.elevator": (0.15, "building")}),
+    "housing": (0.14, {"housing.ksk_service": (0.35, "building"), "housing.roof_leak": (0.2, "building"),
+                       "housing.entrance": (0.15, "building"), "housing.elevator": (0.15, "building"),
+                       "housing.inner_pipes": (0.15, "building")}),
     "roads": (0.12, {"roads.pothole": (0.4, "street"), "roads.snow": (0.45, "street"), "roads.ice": (0.15, "street")}),
     "transport": (0.05, {"transport.bus_late": (0.6, "street"), "transport.stop": (0.4, "street")}),
     "lighting": (0.06, {"lighting.light_off": (1.0, "street")}),
