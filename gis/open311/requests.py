@@ -8,12 +8,11 @@ from datetime import datetime, timedelta, timezone
 
 from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
 from django.utils import timezone as dj_timezone
 
 from gis.errors import QalaError
 from gis.models import ApiToken
-from gis.open311.services import BY_CODE
+from gis.open311.services import by_code
 from layers.appeals import Appeal
 from layers.base import check_geometry
 
@@ -36,9 +35,9 @@ class RequestNotFound(Open311Error):
     code = "request-not-found"
 
 
-def public(appeal: Appeal) -> dict:
+def public(appeal: Appeal, names: dict | None = None) -> dict:
     """One request as published: no caller, no description, no address."""
-    service = BY_CODE.get(appeal.category)
+    service = (names if names is not None else by_code()).get(appeal.category)
     return {
         "service_request_id": appeal.number,
         "status": "closed" if appeal.closed_at else "open",
@@ -106,7 +105,8 @@ def search(params) -> list[dict]:
     size = _positive("page_size", params.get("page_size"), DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
     page = _positive("page", params.get("page"), 1, 1_000_000)
     qs = qs.order_by("-registered_at", "-id")[(page - 1) * size: page * size]
-    return [public(a) for a in qs]
+    names = by_code()
+    return [public(a, names) for a in qs]
 
 
 def get(number: str) -> dict:
@@ -137,39 +137,22 @@ def _point(data) -> Point:
     return point
 
 
-def next_number(year: int) -> str:
-    """109-YYYY-NNNNNN, one past the year's highest; an advisory lock serializes writers."""
-    prefix = f"109-{year}-"
-    with connection.cursor() as cur:
-        cur.execute("SELECT pg_advisory_xact_lock(hashtext('qala.appeal_number'), %s)", [year])
-        cur.execute("SELECT max(number) FROM layers_appeal WHERE number >= %s AND number < %s AND number ~ %s",
-                    [prefix, f"109-{year}.", rf"^109-{year}-\d{{6}}$"])
-        last = cur.fetchone()[0]
-    return f"{prefix}{(int(last[-6:]) if last else 0) + 1:06d}"
-
-
 def create(data) -> dict:
+    """File a request through the workflow, like any other channel: its number, deadline,
+    district and first history row come from there."""
+    from gis.workflow.appeals import register
+
     token = ApiToken.authenticate(data.get("api_key"))
     if token is None:
         raise MissingApiKey("a valid api_key is required to file a request")
-    service = BY_CODE.get(data.get("service_code") or "")
+    services = by_code()
+    service = services.get(data.get("service_code") or "")
     if service is None:
-        raise Open311Error(f"service_code must be one of: {', '.join(BY_CODE)}")
+        raise Open311Error(f"service_code must be one of: {', '.join(services)}")
     point = _point(data)
     name = " ".join(p for p in (_text(data, "first_name", 100), _text(data, "last_name", 100)) if p)
-    now = dj_timezone.now()
-    fields = dict(category=service.code, status="registered", channel=token.channel, registered_at=now,
-                  due_at=now + timedelta(days=service.deadline_days), geom=point, caller_name=name,
-                  caller_phone=_text(data, "phone", 50), description=_text(data, "description", 4000),
-                  address=_text(data, "address_string", 300))
-    for _ in range(3):
-        try:
-            with transaction.atomic():
-                appeal = Appeal.objects.create(number=next_number(dj_timezone.localtime(now).year), **fields)
-            break
-        except IntegrityError:  # a number taken by a writer that does not take our lock
-            continue
-    else:
-        raise Open311Error("could not allot a registration number; try again")
+    appeal = register(category=service.code, point=point, actor=None, channel=token.channel, caller_name=name,
+                      caller_phone=_text(data, "phone", 50), description=_text(data, "description", 4000),
+                      address=_text(data, "address_string", 300))
     return {"service_request_id": appeal.number, "service_notice": f"expected within {service.deadline_days} days",
             "account_id": None}

