@@ -76,7 +76,8 @@ TILE_MAX_ZOOM = env_int("QALA_TILE_MAX_ZOOM", 22)
 RASTER_DIR = Path(env_str("QALA_RASTER_DIR", str(VAR_DIR / "rasters"))).resolve()
 
 # Workflow: outgoing mail (dig-order notices) over SMTP, the worker's pace, paving weights.
-EMAIL_HOST = env_str("QALA_EMAIL_HOST", "127.0.0.1")
+# empty: no mail server yet, notices are written as .eml files under var/mail (the demo)
+EMAIL_HOST = env_str("QALA_EMAIL_HOST", "")
 EMAIL_PORT = env_int("QALA_EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("QALA_EMAIL_USER", "")
 EMAIL_HOST_PASSWORD = env_str("QALA_EMAIL_PASSWORD", "")

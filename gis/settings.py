@@ -151,7 +151,11 @@ QALA_TILES = {
 }
 
 # Workflow (gis/workflow/): notices by Django's SMTP backend, the worker, rankings.
-EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+if config.EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = config.VAR_DIR / "mail"
 EMAIL_HOST = config.EMAIL_HOST
 EMAIL_PORT = config.EMAIL_PORT
 EMAIL_HOST_USER = config.EMAIL_HOST_USER

@@ -1,6 +1,5 @@
 """Overdue dig orders: two notices (contractor, police), each once, over real SMTP on 127.0.0.1."""
 import datetime as dt
-import os
 import subprocess
 import sys
 import time
@@ -12,6 +11,7 @@ from django.db import connection
 
 from gis.workflow import dig_orders, notices
 from layers.outbox import Notice
+from tests.conftest import qala_subprocess_env
 
 from .smtp import SMTPServer
 
@@ -97,8 +97,7 @@ def test_smtp_down_leaves_notices_pending(settings, city):
 # ---- real worker processes: committed data, the test database, two at once, one killed ----
 
 def worker_env(port):
-    return {**os.environ, "QALA_PG_DB": connection.settings_dict["NAME"], "QALA_EMAIL_HOST": "127.0.0.1",
-            "QALA_EMAIL_PORT": str(port), "QALA_LOG_LEVEL": "WARNING"}
+    return qala_subprocess_env(QALA_EMAIL_HOST="127.0.0.1", QALA_EMAIL_PORT=str(port), QALA_LOG_LEVEL="WARNING")
 
 
 def start_worker(port):
