@@ -8,6 +8,15 @@ def pytest_configure(config):
     cluster.ensure()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty Django cache (the paving ranking is cached for a minute)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def city_bbox(settings):
     return settings.QALA_CITY["bbox"]

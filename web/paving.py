@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import asdict, dataclass
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
 
@@ -73,9 +74,20 @@ FROM q ORDER BY score DESC, id LIMIT %(limit)s
 """
 
 
+CACHE_SECONDS = 60
+
+
 def paving_queue(limit: int = 500) -> list[QueuedYard]:
-    """Yards needing paving, best-ranked first."""
+    """Yards needing paving, best-ranked first.
+
+    Kept for a minute: with a million appeals the ranking takes most of a second, and a
+    public ranking that moves over months does not need to be fresher than that."""
     w = weights()
+    key = f"qala:paving:{limit}:{sorted(w.items())}"
+    return cache.get_or_set(key, lambda: _rank(w, limit), CACHE_SECONDS)
+
+
+def _rank(w: dict, limit: int) -> list[QueuedYard]:
     with connection.cursor() as cur:
         cur.execute(SQL, {"since": timezone.now() - dt.timedelta(days=365 * APPEAL_YEARS), "states": list(NEEDS_PAVING), "w_apt": w["apartments"],
                           "w_app": w["appeals"], "w_area": w["area"], "limit": limit})
