@@ -83,7 +83,7 @@ def paving_queue(limit: int = 500) -> list[QueuedYard]:
     Kept for a minute: with a million appeals the ranking takes most of a second, and a
     public ranking that moves over months does not need to be fresher than that."""
     w = weights()
-    key = f"qala:paving:{limit}:{sorted(w.items())}"
+    key = "qala:paving:%d:%s" % (limit, ",".join(f"{k}={v}" for k, v in sorted(w.items())))
     return cache.get_or_set(key, lambda: _rank(w, limit), CACHE_SECONDS)
 
 
