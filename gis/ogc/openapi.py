@@ -7,6 +7,7 @@ from __future__ import annotations
 from gis.ogc import crs as crs_mod
 from gis.ogc import params
 from gis.ogc.collections import all_collections
+from gis.ogc.tiles import CONFORMANCE as TILES_CONFORMANCE
 
 CONFORMANCE = [
     "http://www.opengis.net/spec/ogcapi-common-1/1.0/conf/core",
@@ -29,6 +30,7 @@ CONFORMANCE = [
     "http://www.opengis.net/spec/ogcapi-processes-1/1.0/conf/core",
     "http://www.opengis.net/spec/ogcapi-processes-1/1.0/conf/json",
     "http://www.opengis.net/spec/ogcapi-processes-1/1.0/conf/ogc-process-description",
+    *TILES_CONFORMANCE,
 ]
 
 _PROBLEM = {"description": "a problem document (RFC 9457)",
@@ -57,6 +59,10 @@ PARAMETERS = {
 
 
 _PROCESS_ID = {"name": "processId", "in": "path", "required": True, "schema": {"type": "string"}}
+_TMS = {"name": "tileMatrixSetId", "in": "path", "required": True, "schema": {"type": "string",
+                                                                             "enum": ["WebMercatorQuad"]}}
+_TILE = [_TMS] + [{"name": n, "in": "path", "required": True, "schema": {"type": "integer", "minimum": 0}}
+                  for n in ("tileMatrix", "tileRow", "tileCol")]
 
 
 def _ref(name: str) -> dict:
@@ -81,6 +87,8 @@ def openapi_document(server: str) -> dict:
         "/conformance": _get("conformance classes", [_ref("f")]),
         "/collections": _get("the city layers", [_ref("f")]),
         "/processes": _get("analyses", []),
+        "/tileMatrixSets": _get("tile matrix sets", []),
+        "/tileMatrixSets/{tileMatrixSetId}": _get("a tile matrix set", [_TMS]),
         "/processes/{processId}": _get("an analysis described", [_PROCESS_ID]),
         "/processes/{processId}/execution": {"post": {
             "summary": "run an analysis synchronously", "parameters": [_PROCESS_ID],
@@ -99,6 +107,10 @@ def openapi_document(server: str) -> dict:
         paths[f"/collections/{cid}/items"] = {
             **_get(f"{cid} features", item_params, "application/geo+json"),
             "post": _edit(f"create a {cid} feature (editors)", [], "201")}
+        paths[f"/collections/{cid}/tiles"] = _get(f"vector tilesets of {cid}", [])
+        paths[f"/collections/{cid}/tiles/{{tileMatrixSetId}}"] = _get(f"the {cid} tileset", [_TMS])
+        paths[f"/collections/{cid}/tiles/{{tileMatrixSetId}}/{{tileMatrix}}/{{tileRow}}/{{tileCol}}"] = _get(
+            f"a {cid} vector tile", _TILE, "application/vnd.mapbox-vector-tile")
         fid = {"name": "featureId", "in": "path", "required": True, "schema": {"type": "string"}}
         paths[f"/collections/{cid}/items/{{featureId}}"] = {
             **_get(f"one {cid} feature", [_ref("f"), _ref("crs"), fid], "application/geo+json"),

@@ -89,6 +89,8 @@ def _collection_doc(request: HttpRequest, coll: Collection) -> dict:
             _link(_url(request, f"{path}/items", f="html"), "items", HTML, "features as HTML"),
             _link(_url(request, f"{path}/queryables"), "http://www.opengis.net/def/rel/ogc/1.0/queryables",
                   "application/schema+json", "properties to filter on"),
+            _link(_url(request, f"{path}/tiles"), "http://www.opengis.net/def/rel/ogc/1.0/tilesets-vector", JSON,
+                  "vector tiles (MVT, WebMercatorQuad)"),
         ],
     }
 
