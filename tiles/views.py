@@ -1,14 +1,13 @@
-"""HTTP for tiles: thin, the work is in tiles.service. Errors become problem documents."""
+"""HTTP for tiles: thin, the work is in tiles.service. User errors raised here become problem
+documents in gis.errors.ProblemMiddleware."""
 from __future__ import annotations
 
-import functools
 import re
 import time
 
 from django.http import HttpResponse, HttpResponseNotModified, JsonResponse
 from django.views.decorators.http import require_GET
 
-from gis.errors import QalaError
 from tiles.cache import get_cache, pack_etag
 from tiles.service import get_tile
 from tiles.tilejson import tilejson
@@ -17,18 +16,7 @@ MVT = "application/vnd.mapbox-vector-tile"
 GZIP = re.compile(r"\bgzip\b")
 
 
-def problems(view):
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except QalaError as exc:
-            return JsonResponse(exc.problem(), status=exc.status, content_type="application/problem+json")
-    return wrapper
-
-
 @require_GET
-@problems
 def vector_tile(request, source: str, z: str, x: str, y: str):
     started = time.perf_counter()
     tile = get_tile(source, int(z), int(x), int(y))
@@ -54,14 +42,12 @@ def etag_matches(request, etag: str) -> bool:
 
 
 @require_GET
-@problems
 def tile_json(request, source: str):
     url = request.build_absolute_uri(f"/tiles/{source}/") + "{z}/{x}/{y}.mvt"
     return JsonResponse(tilejson(source, url))
 
 
 @require_GET
-@problems
 def density_tile(request, category: str, z: str, x: str, y: str):
     """Kernel density of appeals (one category, or `all`) as a coloured PNG tile."""
     from tiles import density  # rasterio loads only where rasters are used
@@ -76,7 +62,6 @@ def density_tile(request, category: str, z: str, x: str, y: str):
 
 
 @require_GET
-@problems
 def imagery_tile(request, name: str, z: str, x: str, y: str):
     """An imported orthophoto as a PNG tile (transparent outside the image)."""
     from tiles import imagery
