@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 from django.contrib.gis.geos import Point
+from django.db.models import Prefetch
 from django.core.exceptions import ValidationError
 from django.utils import timezone as dj_timezone
 
@@ -14,6 +15,7 @@ from gis.errors import QalaError
 from gis.models import ApiToken
 from gis.open311.services import by_code
 from layers.appeals import Appeal
+from layers.history import AppealEvent
 from layers.base import check_geometry
 
 MAX_PAGE_SIZE = 1000
@@ -35,13 +37,25 @@ class RequestNotFound(Open311Error):
     code = "request-not-found"
 
 
+def _status_notes(appeal: Appeal) -> str:
+    """The appeal's history as states and dates ("registered 2026-11-20; accepted 2026-11-20; …");
+    never the staff's free-text notes, which may name the caller."""
+    events = list(appeal.events.all())
+    if not events:
+        return appeal.status
+    return "; ".join(f"{e.to_state} {dj_timezone.localtime(e.at):%Y-%m-%d}" for e in events)
+
+
+HISTORY = Prefetch("events", queryset=AppealEvent.objects.only("appeal_id", "at", "to_state").order_by("at", "id"))
+
+
 def public(appeal: Appeal, names: dict | None = None) -> dict:
     """One request as published: no caller, no description, no address."""
     service = (names if names is not None else by_code()).get(appeal.category)
     return {
         "service_request_id": appeal.number,
         "status": "closed" if appeal.closed_at else "open",
-        "status_notes": appeal.status,
+        "status_notes": _status_notes(appeal),
         "service_name": service.name if service else appeal.category,
         "service_code": appeal.category,
         "agency_responsible": appeal.executor.name if appeal.executor else "",
@@ -78,7 +92,7 @@ def _positive(name: str, raw: str | None, default: int, maximum: int) -> int:
 
 
 def search(params) -> list[dict]:
-    qs = Appeal.objects.select_related("executor").only(*PUBLIC_COLUMNS)
+    qs = Appeal.objects.select_related("executor").only(*PUBLIC_COLUMNS).prefetch_related(HISTORY)
     ids = params.get("service_request_id")
     if ids:
         qs = qs.filter(number__in=[i.strip() for i in ids.split(",")][:MAX_PAGE_SIZE])
@@ -110,7 +124,8 @@ def search(params) -> list[dict]:
 
 
 def get(number: str) -> dict:
-    appeal = Appeal.objects.select_related("executor").only(*PUBLIC_COLUMNS).filter(number=number).first()
+    appeal = (Appeal.objects.select_related("executor").only(*PUBLIC_COLUMNS).prefetch_related(HISTORY)
+              .filter(number=number).first())
     if appeal is None:
         raise RequestNotFound(f"no service request {number[:40]!r}")
     return public(appeal)
@@ -137,6 +152,13 @@ def _point(data) -> Point:
     return point
 
 
+def _attribute(data, code: str) -> str:
+    """attribute[code]=… as a form field, or {"attribute": {code: …}} in a JSON body."""
+    nested = data.get("attribute") if hasattr(data, "get") else None
+    value = nested.get(code) if isinstance(nested, dict) else data.get(f"attribute[{code}]")
+    return str(value or "").strip()[:60]
+
+
 def create(data) -> dict:
     """File a request through the workflow, like any other channel: its number, deadline,
     district and first history row come from there."""
@@ -151,7 +173,9 @@ def create(data) -> dict:
         raise Open311Error(f"service_code must be one of: {', '.join(services)}")
     point = _point(data)
     name = " ".join(p for p in (_text(data, "first_name", 100), _text(data, "last_name", 100)) if p)
+    incident_type = _attribute(data, "incident_type") or None
     appeal = register(category=service.code, point=point, actor=None, channel=token.channel, caller_name=name,
+                      incident_type=incident_type,
                       caller_phone=_text(data, "phone", 50), description=_text(data, "description", 4000),
                       address=_text(data, "address_string", 300))
     return {"service_request_id": appeal.number, "service_notice": f"expected within {service.deadline_days} days",

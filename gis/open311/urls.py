@@ -5,6 +5,7 @@ from gis.open311 import views
 app_name = "open311"
 urlpatterns = [
     path("services.<str:fmt>", views.services, name="services"),
+    path("services/<str:code>.<str:fmt>", views.service_definition, name="service"),
     path("requests.<str:fmt>", views.service_requests, name="requests"),
     path("requests/<str:number>.<str:fmt>", views.service_request, name="request"),
 ]

@@ -10,6 +10,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from gis.errors import QalaError
 from gis.open311 import requests
+from gis.open311.services import definition
 from gis.open311.services import services as catalog_services
 
 
@@ -53,8 +54,35 @@ def open311_view(view):
 @open311_view
 def services(request: HttpRequest, fmt: str) -> HttpResponse:
     rows = [{"service_code": s.code, "service_name": s.name, "description": s.description or s.name,
-             "metadata": False, "type": "realtime", "keywords": "", "group": s.group} for s in catalog_services()]
+             "metadata": s.metadata, "type": "realtime", "keywords": "", "group": s.group}
+            for s in catalog_services()]
     return _render(fmt, rows, "services", "service")
+
+
+def _xml_tree(parent, key: str, value) -> None:
+    el = ET.SubElement(parent, key)
+    if isinstance(value, dict):
+        for k, v in value.items():
+            _xml_tree(el, k, v)
+    elif isinstance(value, list):
+        for v in value:
+            _xml_tree(el, key[:-1] if key.endswith("s") else "item", v)
+    else:
+        el.text = "" if value is None else str(value).lower() if isinstance(value, bool) else str(value)
+
+
+@open311_view
+def service_definition(request: HttpRequest, fmt: str, code: str) -> HttpResponse:
+    doc = definition(code)
+    if doc is None:
+        raise requests.RequestNotFound(f"no service {code[:40]!r}")
+    if fmt == "xml":
+        root = ET.Element("service_definition")
+        for key, value in doc.items():
+            _xml_tree(root, key, value)
+        return HttpResponse('<?xml version="1.0" encoding="utf-8"?>' + ET.tostring(root, encoding="unicode"),
+                            content_type="text/xml; charset=utf-8")
+    return HttpResponse(json.dumps(doc, ensure_ascii=False), content_type="application/json")
 
 
 @csrf_exempt

@@ -31,7 +31,7 @@ def test_services_list_the_categories(client, db):
     services = client.get(f"{V2}/services.json").json()
     codes = {s["service_code"] for s in services}
     assert {"heating", "water", "roads"} <= codes
-    assert all(s["type"] == "realtime" and s["metadata"] is False for s in services)
+    assert all(s["type"] == "realtime" and isinstance(s["metadata"], bool) for s in services)
     root = ET.fromstring(client.get(f"{V2}/services.xml").content)
     assert {el.findtext("service_code") for el in root.findall("service")} == codes
 
@@ -121,3 +121,37 @@ def test_issue_api_token_command_prints_a_working_key(db):
     call_command("issue_api_token", "Mobile app", "--channel", "app", stdout=out)
     key = out.getvalue().strip().rsplit(" ", 1)[-1]
     assert ApiToken.authenticate(key).name == "Mobile app"
+
+
+def test_service_definition_lists_incident_types_and_post_accepts_one(client, token):
+    services = {s["service_code"]: s for s in client.get(f"{V2}/services.json").json()}
+    assert services["heating"]["metadata"] is True
+    definition = client.get(f"{V2}/services/heating.json").json()
+    keys = [v["key"] for v in definition["attributes"][0]["values"]]
+    assert definition["service_code"] == "heating" and "heating.cold_flat" in keys
+    xml = ET.fromstring(client.get(f"{V2}/services/heating.xml").content)
+    assert "heating.cold_flat" in [k.text for k in xml.iter("key")]
+    assert client.get(f"{V2}/services/nope.json").status_code == 404
+    _, key = token
+    number = client.post(f"{V2}/requests.json", {
+        "api_key": key, "service_code": "heating", "attribute[incident_type]": "heating.cold_flat",
+        "lat": "54.8712", "long": "69.1432"}).json()[0]["service_request_id"]
+    assert Appeal.objects.get(number=number).incident_type == "heating.cold_flat"
+    wrong = client.post(f"{V2}/requests.json", {
+        "api_key": key, "service_code": "heating", "attribute[incident_type]": "roads.pothole",
+        "lat": "54.8712", "long": "69.1432"})
+    assert wrong.status_code == 400
+
+
+def test_status_notes_are_the_history_states_never_staff_notes(client, token):
+    from layers.history import AppealEvent
+
+    _, key = token
+    number = client.post(f"{V2}/requests.json", {"api_key": key, "service_code": "water", "lat": "54.8712",
+                                                 "long": "69.1432"}).json()[0]["service_request_id"]
+    appeal = Appeal.objects.get(number=number)
+    AppealEvent.objects.create(appeal=appeal, action="accept", from_state="registered", to_state="accepted",
+                               note="called Ержан back on +7 700 000 11 22")
+    shown = client.get(f"{V2}/requests/{number}.json").json()[0]
+    assert shown["status_notes"].startswith("registered ") and "; accepted " in shown["status_notes"]
+    assert "Ержан" not in json.dumps(shown, ensure_ascii=False) and "700" not in shown["status_notes"]
