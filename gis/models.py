@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
@@ -27,7 +28,10 @@ class ApiToken(models.Model):
                                help_text="The channel appeals filed with this key are recorded under.")
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
     prefix = models.CharField(max_length=8, editable=False, help_text="First characters, to tell keys apart.")
-    active = models.BooleanField(default=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
+                             related_name="api_tokens",
+                             help_text="Staff account the key acts as (its roles apply); empty for filing only.")
+    active = models.BooleanField(default=True, help_text="Clear to revoke the key.")
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
 
@@ -38,9 +42,9 @@ class ApiToken(models.Model):
         return f"{self.name} ({self.prefix}…)"
 
     @classmethod
-    def issue(cls, name: str, channel: str = "app") -> tuple["ApiToken", str]:
+    def issue(cls, name: str, channel: str = "app", user=None) -> tuple["ApiToken", str]:
         key = secrets.token_urlsafe(32)
-        token = cls.objects.create(name=name, channel=channel, key_hash=_digest(key), prefix=key[:8])
+        token = cls.objects.create(name=name, channel=channel, key_hash=_digest(key), prefix=key[:8], user=user)
         return token, key
 
     @classmethod
