@@ -87,5 +87,8 @@ WORKER_INTERVAL = env_int("QALA_WORKER_INTERVAL", 60)
 PDF_FONT = env_str("QALA_PDF_FONT", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 # paving queue: weights of apartments served, appeals about the yard, yard area (each scaled 0..1)
 PAVING_WEIGHTS = env_floats("QALA_PAVING_WEIGHTS", (0.4, 0.4, 0.2))
+# the paving plan: the top N of the queue are planned for this year (0: the current year)
+PAVING_YEAR = env_int("QALA_PAVING_YEAR", 0)
+PAVING_PER_YEAR = env_int("QALA_PAVING_PER_YEAR", 70)
 # a KSK with complaints from more than this many distinct addresses in the period: signal
 KSK_SIGNAL_ADDRESSES = env_int("QALA_KSK_SIGNAL_ADDRESSES", 10)

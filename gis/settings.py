@@ -171,3 +171,4 @@ QALA_WORKFLOW = {
 }
 # the paving queue's weights (web/paving.py): apartments served, appeals about the yard, area
 QALA_PAVING_WEIGHTS = dict(zip(("apartments", "appeals", "area"), config.PAVING_WEIGHTS))
+QALA_PAVING_PLAN = {"year": config.PAVING_YEAR, "per_year": config.PAVING_PER_YEAR}

@@ -21,6 +21,12 @@ DEFAULT_WEIGHTS = {"apartments": 0.4, "appeals": 0.4, "area": 0.2}
 APPEAL_YEARS = 3  # analyses look back three years
 
 
+def plan() -> tuple[int, int]:
+    """(year, how many yards): the top of the queue the city plans to pave that year."""
+    conf = getattr(settings, "QALA_PAVING_PLAN", {})
+    return conf.get("year") or timezone.localdate().year, max(int(conf.get("per_year", 70)), 0)
+
+
 def weights() -> dict[str, float]:
     return {**DEFAULT_WEIGHTS, **getattr(settings, "QALA_PAVING_WEIGHTS", {})}
 
@@ -38,6 +44,7 @@ class QueuedYard:
     score: float
     lon: float
     lat: float
+    planned_year: int | None = None
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -83,7 +90,7 @@ def paving_queue(limit: int = 500) -> list[QueuedYard]:
     Kept for a minute: with a million appeals the ranking takes most of a second, and a
     public ranking that moves over months does not need to be fresher than that."""
     w = weights()
-    key = "qala:paving:%d:%s" % (limit, ",".join(f"{k}={v}" for k, v in sorted(w.items())))
+    key = "qala:paving:%d:%s:%s" % (limit, ",".join(f"{k}={v}" for k, v in sorted(w.items())), plan())
     return cache.get_or_set(key, lambda: _rank(w, limit), CACHE_SECONDS)
 
 
@@ -93,8 +100,10 @@ def _rank(w: dict, limit: int) -> list[QueuedYard]:
                           "w_app": w["appeals"], "w_area": w["area"], "limit": limit})
         cols = [c.name for c in cur.description]
         rows = [dict(zip(cols, r)) for r in cur.fetchall()]
+    year, per_year = plan()
     return [QueuedYard(rank=i, yard_id=r["id"], name=r["name"] or "", district=r["district"] or "",
                        paving_state=r["paving_state"], area_m2=round(float(r["area_m2"]), 1),
                        apartments=int(r["apartments"]), appeals=int(r["appeals"]),
-                       score=round(float(r["score"]), 3), lon=r["lon"], lat=r["lat"])
+                       score=round(float(r["score"]), 3), lon=r["lon"], lat=r["lat"],
+                       planned_year=year if i <= per_year else None)
             for i, r in enumerate(rows, start=1)]

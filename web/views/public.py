@@ -18,7 +18,7 @@ from layers.dig_orders import DigOrder
 from layers.yards import Yard
 from web.appeals import AppealNotFound, public_status
 from web.mapstyle import DEADLINE_COLORS, DEADLINE_SOON_DAYS
-from web.paving import paving_queue, weights
+from web.paving import paving_queue, plan, weights
 from web.views.common import lang, map_config, page
 
 WORKS = ["districts", "streets", "yards", "buildings", "dig_orders", "repair_works"]
@@ -62,14 +62,17 @@ def paving(request):
     queue = paving_queue()
     points = _queue_points(queue)
     return page(request, "web/paving.html", {
-        "queue": queue, "weights": weights(), "points": points,
+        "queue": queue, "weights": weights(), "points": points, "plan_year": plan()[0],
+        "planned": sum(1 for y in queue if y.planned_year),
         "map": map_config(request, ["districts", "streets", "yards", "buildings"], zoom=12)},
         legend_layers=["yards", "buildings"])
 
 
 @require_GET
 def paving_json(request):
-    return JsonResponse({"weights": weights(), "yards": [y.as_dict() for y in paving_queue()]})
+    year, per_year = plan()
+    return JsonResponse({"weights": weights(), "plan": {"year": year, "yards": per_year},
+                         "yards": [y.as_dict() for y in paving_queue()]})
 
 
 @require_GET
