@@ -7,12 +7,12 @@ mistyped restore cannot silently merge two cities.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 from pathlib import Path
 
 from django.db import connections
 
+from gis.cluster import ClusterError, pg_bin
 from gis.errors import QalaError
 
 
@@ -21,14 +21,10 @@ class BackupError(QalaError):
 
 
 def _tool(name: str) -> str:
-    for version in ("15", "16", "17"):
-        path = Path(f"/usr/lib/postgresql/{version}/bin/{name}")
-        if path.exists():
-            return str(path)
-    found = shutil.which(name)
-    if not found:
-        raise BackupError(f"{name} is not installed (Debian package postgresql-client-15).")
-    return found
+    try:
+        return pg_bin(name)
+    except ClusterError as exc:
+        raise BackupError(f"{name} is not installed (Debian package postgresql-client-15).") from exc
 
 
 def _conn_args(alias: str = "default", dbname: str | None = None) -> tuple[list[str], dict]:

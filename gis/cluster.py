@@ -19,7 +19,8 @@ class ClusterError(RuntimeError):
     """The embedded cluster could not be created or started."""
 
 
-def _pg_bin(tool: str) -> str:
+def pg_bin(tool: str) -> str:
+    """PostgreSQL's own tool (initdb, pg_ctl, pg_dump …), the server's version first."""
     for version in ("15", "16", "17"):
         path = Path(f"/usr/lib/postgresql/{version}/bin/{tool}")
         if path.exists():
@@ -76,7 +77,7 @@ def _chown_for_postgres(path: Path) -> None:
 
 def is_running() -> bool:
     res = subprocess.run(
-        [_pg_bin("pg_isready"), "-h", str(socket_dir()), "-p", str(config.PG_PORT)],
+        [pg_bin("pg_isready"), "-h", str(socket_dir()), "-p", str(config.PG_PORT)],
         capture_output=True,
     )
     return res.returncode == 0
@@ -92,7 +93,7 @@ def init() -> bool:
     data_dir().mkdir(parents=True, exist_ok=True)
     _chown_for_postgres(base)
     _run([
-        _pg_bin("initdb"), "-D", str(data_dir()), "-U", config.PG_USER,
+        pg_bin("initdb"), "-D", str(data_dir()), "-U", config.PG_USER,
         "--auth=trust", "--encoding=UTF8", "--locale=C.UTF-8",
     ])
     with open(data_dir() / "postgresql.conf", "a") as conf:
@@ -118,7 +119,7 @@ def start() -> None:
         pid = data_dir() / "postmaster.pid"
         if pid.exists():
             pid.unlink()
-        _run([_pg_bin("pg_ctl"), "-D", str(data_dir()), "-l", str(log_file()), "-w", "-t", "60", "start"])
+        _run([pg_bin("pg_ctl"), "-D", str(data_dir()), "-l", str(log_file()), "-w", "-t", "60", "start"])
     for _ in range(60):
         if is_running():
             break
@@ -130,12 +131,12 @@ def start() -> None:
 
 def stop() -> None:
     if (data_dir() / "PG_VERSION").exists() and is_running():
-        _run([_pg_bin("pg_ctl"), "-D", str(data_dir()), "-m", "fast", "-w", "stop"])
+        _run([pg_bin("pg_ctl"), "-D", str(data_dir()), "-m", "fast", "-w", "stop"])
 
 
 def _psql(sql: str, db: str = "postgres") -> str:
     res = subprocess.run(
-        [_pg_bin("psql"), "-h", str(socket_dir()), "-p", str(config.PG_PORT), "-U", config.PG_USER,
+        [pg_bin("psql"), "-h", str(socket_dir()), "-p", str(config.PG_PORT), "-U", config.PG_USER,
          "-d", db, "-tAc", sql],
         capture_output=True, text=True,
     )

@@ -25,7 +25,7 @@ def free_port() -> int:
 
 
 def pg(*cmd: str) -> str:
-    res = subprocess.run(cluster._as_owner([cluster._pg_bin(cmd[0]), *cmd[1:]]), capture_output=True, text=True)
+    res = subprocess.run(cluster._as_owner([cluster.pg_bin(cmd[0]), *cmd[1:]]), capture_output=True, text=True)
     assert res.returncode == 0, res.stdout + res.stderr
     return res.stdout
 
@@ -54,7 +54,7 @@ def primary_and_replica():
     finally:
         for d in (standby, primary):
             if (d / "postmaster.pid").exists():
-                subprocess.run(cluster._as_owner([cluster._pg_bin("pg_ctl"), "-D", str(d), "-m", "immediate",
+                subprocess.run(cluster._as_owner([cluster.pg_bin("pg_ctl"), "-D", str(d), "-m", "immediate",
                                                   "stop"]), capture_output=True)
         shutil.rmtree(base, ignore_errors=True)
 
