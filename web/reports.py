@@ -1,16 +1,13 @@
 """Self-contained report maps made with folium: one HTML file that opens with no network.
 
 A district's appeal hotspots over a period: the district outline and a 250 m grid of
-appeal counts, coloured by count. folium's stock page pulls Leaflet, jQuery and
-Bootstrap from CDNs and a tile server; here the page keeps Leaflet only, inlined from
-our own copy (scripts/install-assets), and has no base tiles, so the file works
-offline and can be mailed. Counts only: no appeal's personal fields.
+appeal counts, coloured by count. The page comes from gis.offline_map (Leaflet inlined,
+no CDN, no base tiles), so the file works offline and can be mailed. Counts only: no appeal's personal fields.
 """
 from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 
 import folium
 from django.conf import settings
@@ -18,27 +15,15 @@ from django.db import connection
 from django.utils import timezone
 
 from gis.errors import QalaError
+from gis.offline_map import offline_map
 
 CELL_M = 250
 COLORS = ["#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026"]
-LOCAL = "qala-local:"
 
 
 class UnknownDistrict(QalaError):
     status = 404
     code = "unknown-district"
-
-
-class MissingAsset(QalaError):
-    status = 500
-    code = "missing-asset"
-
-
-def _asset(name: str) -> str:
-    path = settings.BASE_DIR / "web" / "static" / "vendor" / "leaflet" / name
-    if not path.exists():
-        raise MissingAsset(f"{path} is missing: run scripts/install-assets.")
-    return path.read_text(encoding="utf-8")
 
 
 def hotspot_cells(district_id: int, days: int) -> tuple[dict, dict]:
@@ -71,10 +56,7 @@ def district_report(district_id: int, days: int = 365) -> str:
     """The HTML of one district's hotspot map, with Leaflet inlined and nothing fetched."""
     district, cells = hotspot_cells(district_id, days)
     lon, lat = settings.QALA_CITY["center"]
-    m = folium.Map(location=[lat, lon], zoom_start=13, tiles=None, control_scale=True)
-    # only Leaflet, from our copy; the CDN list (jQuery, Bootstrap, icons) goes
-    m.default_js = [("leaflet", LOCAL + "leaflet.js")]
-    m.default_css = [("leaflet", LOCAL + "leaflet.css")]
+    m = offline_map([lat, lon], 13, control_scale=True)
     folium.GeoJson(district, name=district["properties"]["name"],
                    style_function=lambda f: {"color": "#6a5acd", "weight": 2, "fill": False}).add_to(m)
     top = max((c["properties"]["appeals"] for c in cells["features"]), default=0)
@@ -84,9 +66,4 @@ def district_report(district_id: int, days: int = 365) -> str:
                                                  "fillColor": _color(f["properties"]["appeals"], top)},
                        tooltip=folium.GeoJsonTooltip(fields=["appeals"])).add_to(m)
     m.fit_bounds(folium.GeoJson(district).get_bounds())
-    html = m.get_root().render()
-    html = re.sub(r'<script src="qala-local:([\w.]+)"></script>',
-                  lambda mo: "<script>" + _asset(mo.group(1)).replace("</script", "<\\/script") + "</script>", html)
-    html = re.sub(r'<link rel="stylesheet" href="qala-local:([\w.]+)"\s*/?>',
-                  lambda mo: "<style>" + _asset(mo.group(1)) + "</style>", html)
-    return html
+    return m.get_root().render()

@@ -130,23 +130,17 @@ def write_csv(rows: list[dict], path) -> Path:
     return path
 
 
-VENDOR = Path(__file__).resolve().parent / "vendor" / "leaflet"
-
-
 def write_map(rows: list[dict], path, year: int, tiles: str | None = None) -> Path:
     """A folium map that opens offline: Leaflet is inlined instead of fetched from a CDN, and
     there is no base map unless a tile URL (ours) is given."""
     import folium
     from shapely import wkt as shapely_wkt
 
+    from gis.offline_map import offline_map
+
     lats = np.array([r["lat"] for r in rows])
     lons = np.array([r["lon"] for r in rows])
-    m = folium.Map(location=[float(lats.mean()), float(lons.mean())], zoom_start=13,
-                   tiles=tiles, attr="Qala" if tiles else None)
-    m.default_js, m.default_css = [], []
-    head = m.get_root().header
-    head.add_child(folium.Element(f"<style>{(VENDOR / 'leaflet.css').read_text()}</style>"), name="leaflet_css")
-    head.add_child(folium.Element(f"<script>{(VENDOR / 'leaflet.js').read_text()}</script>"), name="leaflet")
+    m = offline_map([float(lats.mean()), float(lons.mean())], 13, tiles)
     # houses first, so the segments are drawn on top of them
     for r in sorted(rows, key=lambda r: r["kind"] == "segment"):
         tip = html.escape(f"#{r['rank']} {r['label']}: {r['recurrence']} "
