@@ -32,24 +32,20 @@ class AppealNotFound(QalaError):
     code = "appeal-not-found"
 
 
-def _name(obj, lang: str) -> str:
-    return getattr(obj, f"name_{lang}", "") or obj.name_en
-
-
 def categories(lang: str) -> list[tuple[str, str]]:
     """The active catalog categories, named in the language."""
-    return [(c.code, _name(c, lang)) for c in Category.objects.filter(active=True).order_by("code")]
+    return [(c.code, c.name(lang)) for c in Category.objects.filter(active=True).order_by("code")]
 
 
 def incident_types(lang: str) -> list[dict]:
-    return [{"code": t.code, "category": t.category.code, "title": _name(t, lang), "urgent": t.is_urgent}
+    return [{"code": t.code, "category": t.category.code, "title": t.name(lang), "urgent": t.is_urgent}
             for t in IncidentType.objects.filter(active=True, category__active=True)
             .select_related("category").order_by("category__code", "code")]
 
 
 def category_title(code: str, lang: str) -> str:
     cat = Category.objects.filter(code=code).first()
-    return _name(cat, lang) if cat else code
+    return cat.name(lang) if cat else code
 
 
 def state_title(code: str, lang: str) -> str:

@@ -10,15 +10,10 @@ import datetime as dt
 from django.db import connection
 from django.utils import timezone
 
+from gis.sql import fetch_dicts
 from layers.catalog import Category
 
 DEFAULT_DAYS = 90
-
-
-def _rows(cur, sql, params):
-    cur.execute(sql, params)
-    cols = [c.name for c in cur.description]
-    return [dict(zip(cols, r)) for r in cur.fetchall()]
 
 
 GROUPED = """
@@ -37,20 +32,20 @@ def summary(days: int = DEFAULT_DAYS, lang: str = "en") -> dict:
     now = timezone.now()
     params = {"now": now, "since": now - dt.timedelta(days=days)}
     with connection.cursor() as cur:
-        by_category = _rows(cur, GROUPED.format(key="a.category", label="a.category", join=""), params)
-        by_district = _rows(cur, GROUPED.format(
+        by_category = fetch_dicts(cur, GROUPED.format(key="a.category", label="a.category", join=""), params)
+        by_district = fetch_dicts(cur, GROUPED.format(
             key="d.id", label="coalesce(d.name, '—')", join="LEFT JOIN layers_district d ON d.id = a.district_id"),
             params)
-        by_executor = _rows(cur, GROUPED.format(
+        by_executor = fetch_dicts(cur, GROUPED.format(
             key="o.id", label="coalesce(o.name, '—')", join="LEFT JOIN layers_organization o ON o.id = a.executor_id"),
             params)
-        overdue = _rows(cur, """
+        overdue = fetch_dicts(cur, """
             SELECT a.number, a.category, a.registered_at, a.due_at, o.name AS executor,
                    floor(extract(epoch FROM %(now)s - a.due_at) / 86400)::int AS days_overdue
             FROM layers_appeal a LEFT JOIN layers_organization o ON o.id = a.executor_id
             WHERE a.closed_at IS NULL AND a.due_at < %(now)s
             ORDER BY a.due_at LIMIT 100""", params)
-        trend = _rows(cur, """
+        trend = fetch_dicts(cur, """
             SELECT date_trunc('day', a.registered_at AT TIME ZONE %(tz)s)::date AS day, count(*) AS received
             FROM layers_appeal a WHERE a.registered_at >= %(since)s GROUP BY 1 ORDER BY 1""",
                       {**params, "tz": timezone.get_current_timezone_name()})

@@ -10,6 +10,7 @@ import datetime as dt
 from django.db import connection
 from django.utils import timezone
 
+from gis.sql import fetch_dicts
 from gis.errors import QalaError
 from layers.catalog import Category
 
@@ -33,16 +34,14 @@ def accident_history(segment_id: int, near_m: float = NEAR_M, years: int = YEARS
             raise UnknownSegment(f"No network segment {segment_id}.")
         kind, material, diameter, year_laid, operator = row
         categories = list(Category.objects.filter(network_kind=kind).values_list("code", flat=True)) or [kind]
-        cur.execute("""
+        accidents = fetch_dicts(cur, """
             SELECT a.number, a.category, a.status, a.registered_at, a.closed_at
             FROM layers_appeal a, layers_networksegment s
             WHERE s.id = %(id)s AND a.category = ANY(%(cats)s) AND a.registered_at >= %(since)s
               AND a.geom && ST_Expand(s.geom, %(deg)s)
               AND ST_DWithin(a.geom::geography, s.geom::geography, %(m)s)
             ORDER BY a.registered_at DESC LIMIT 200""",
-                    {"id": segment_id, "cats": categories, "since": since, "deg": near_m / 19_000, "m": near_m})
-        cols = [c.name for c in cur.description]
-        accidents = [dict(zip(cols, r)) for r in cur.fetchall()]
+            {"id": segment_id, "cats": categories, "since": since, "deg": near_m / 19_000, "m": near_m})
     return {"segment": {"id": segment_id, "kind": kind, "material": material, "diameter_mm": diameter,
                         "year_laid": year_laid, "operator": operator},
             "categories": categories, "near_m": near_m, "years": years, "accidents": accidents}

@@ -16,6 +16,8 @@ from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
 
+from gis.sql import fetch_dicts
+
 NEEDS_PAVING = ("unpaved", "poor")
 DEFAULT_WEIGHTS = {"apartments": 0.4, "appeals": 0.4, "area": 0.2}
 APPEAL_YEARS = 3  # analyses look back three years
@@ -96,10 +98,9 @@ def paving_queue(limit: int = 500) -> list[QueuedYard]:
 
 def _rank(w: dict, limit: int) -> list[QueuedYard]:
     with connection.cursor() as cur:
-        cur.execute(SQL, {"since": timezone.now() - dt.timedelta(days=365 * APPEAL_YEARS), "states": list(NEEDS_PAVING), "w_apt": w["apartments"],
-                          "w_app": w["appeals"], "w_area": w["area"], "limit": limit})
-        cols = [c.name for c in cur.description]
-        rows = [dict(zip(cols, r)) for r in cur.fetchall()]
+        rows = fetch_dicts(cur, SQL, {"since": timezone.now() - dt.timedelta(days=365 * APPEAL_YEARS),
+                                      "states": list(NEEDS_PAVING), "w_apt": w["apartments"],
+                                      "w_app": w["appeals"], "w_area": w["area"], "limit": limit})
     year, per_year = plan()
     return [QueuedYard(rank=i, yard_id=r["id"], name=r["name"] or "", district=r["district"] or "",
                        paving_state=r["paving_state"], area_m2=round(float(r["area_m2"]), 1),

@@ -14,21 +14,14 @@ from django.utils import timezone
 
 from gis.errors import OutsideCity, QalaError
 from gis.replicas import reading_connection
-from layers.base import NETWORK_KINDS
+from gis.sql import fetch_dicts
 
 # how far from a house a caller's point may be and still mean it (a street's width and a half)
 BUILDING_RADIUS_M = 100
-NETWORK_CATEGORIES = [kind for kind, _ in NETWORK_KINDS] + ["sewerage", "electricity", "lighting"]
 
 
 class BadCoordinates(QalaError):
     code = "bad-coordinates"
-
-
-def _rows(cur, sql: str, params: dict) -> list[dict]:
-    cur.execute(sql, params)
-    cols = [c.name for c in cur.description]
-    return [dict(zip(cols, row)) for row in cur.fetchall()]
 
 
 def _parse(lon, lat) -> tuple[float, float]:
@@ -60,14 +53,14 @@ def here(lon, lat, radius_m: float = 300, days: int = 90) -> dict:
         inside, city = cur.fetchone() or (True, "")
         if not inside:
             raise OutsideCity(f"({lon}, {lat}) is outside the city of {city}.", lon=lon, lat=lat)
-        building = _rows(cur, f"""
+        building = fetch_dicts(cur, f"""
             SELECT b.id, b.street, b.house_number, b.name, b.use, b.floors, b.apartments, b.year_built,
                    b.yard_id, ST_Contains(b.geom, p.pt) AS inside, {DIST.format(g='b.geom')}
             FROM layers_building b, {POINT}
             WHERE {NEAR.format(g='b.geom')}
             ORDER BY ST_Contains(b.geom, p.pt) DESC, b.geom <-> p.pt LIMIT 1""", {**params, "radius": BUILDING_RADIUS_M})
         building = building[0] if building else None
-        yard = _rows(cur, f"""
+        yard = fetch_dicts(cur, f"""
             SELECT y.id, y.name, y.area_m2, y.paving_state, y.last_works_on, y.last_works,
                    o.id AS ksk_id, o.name AS ksk, o.phone AS ksk_phone,
                    ST_Contains(y.geom, p.pt) AS inside, {DIST.format(g='y.geom')}
@@ -76,34 +69,36 @@ def here(lon, lat, radius_m: float = 300, days: int = 90) -> dict:
             ORDER BY ST_Contains(y.geom, p.pt) DESC, y.id = %(yard)s DESC, y.geom <-> p.pt LIMIT 1""",
             {**params, "radius": 80, "yard": building["yard_id"] if building else None})
         yard = yard[0] if yard else None
-        district = _rows(cur, f"""SELECT d.id, d.code, d.name, d.name_kk FROM layers_district d, {POINT}
+        district = fetch_dicts(cur, f"""SELECT d.id, d.code, d.name, d.name_kk FROM layers_district d, {POINT}
                                   WHERE ST_Covers(d.geom, p.pt) LIMIT 1""", params)
-        utilities = _rows(cur, f"""
+        utilities = fetch_dicts(cur, f"""
             SELECT DISTINCT ON (s.kind) s.kind AS network_kind, s.id AS segment_id, o.id AS organization_id,
                    o.name AS organization, o.phone, {DIST.format(g='s.geom')}
             FROM layers_networksegment s LEFT JOIN layers_organization o ON o.id = s.operator_id, {POINT}
             WHERE {NEAR.format(g='s.geom')}
             ORDER BY s.kind, s.geom <-> p.pt""", params)
-        dig_orders = _rows(cur, f"""
+        dig_orders = fetch_dicts(cur, f"""
             SELECT d.id, d.number, d.purpose, d.issued_on, d.restore_by, d.restore_by < %(today)s AS overdue,
                    c.name AS contractor, c.phone AS contractor_phone, {DIST.format(g='d.geom')}
             FROM layers_digorder d JOIN layers_organization c ON c.id = d.contractor_id, {POINT}
             WHERE d.closed_on IS NULL AND {NEAR.format(g='d.geom')}
             ORDER BY distance_m LIMIT 20""", params)
-        repairs = _rows(cur, f"""
+        repairs = fetch_dicts(cur, f"""
             SELECT r.id, r.title, r.kind, r.status, r.starts_on, r.ends_on, o.name AS organization,
                    {DIST.format(g='r.geom')}
             FROM layers_repairwork r LEFT JOIN layers_organization o ON o.id = r.organization_id, {POINT}
             WHERE r.status <> 'done' AND {NEAR.format(g='r.geom')}
             ORDER BY distance_m LIMIT 20""", params)
-        appeals = _rows(cur, f"""
+        appeals = fetch_dicts(cur, f"""
             SELECT a.number, a.category, a.incident_type, a.status, a.registered_at, a.due_at, a.closed_at,
-                   a.building_id = %(building)s AS same_building, {DIST.format(g='a.geom')}
-            FROM layers_appeal a, {POINT}
+                   a.building_id = %(building)s AS same_building, {DIST.format(g='a.geom')},
+                   coalesce(c.network_kind, '') <> '' AS on_network
+            FROM layers_appeal a LEFT JOIN layers_category c ON c.code = a.category, {POINT}
             WHERE a.registered_at >= %(since)s
               AND (a.building_id = %(building)s OR ({NEAR.format(g='a.geom')}))
             ORDER BY a.registered_at DESC LIMIT 50""", {**params, "building": building["id"] if building else None})
-    accidents = [a for a in appeals if a["category"] in NETWORK_CATEGORIES]
+    # a network accident is an appeal whose catalog category belongs to a network (heating, water …)
+    accidents = [a for a in appeals if a.pop("on_network")]
     responsible = []
     if yard and yard["ksk_id"]:
         responsible.append({"role": "ksk", "organization_id": yard["ksk_id"], "organization": yard["ksk"],

@@ -8,6 +8,7 @@ from django.utils import timezone
 from gis.geocoding.here import BUILDING_RADIUS_M
 from gis.geocoding.models import StreetRename
 from gis.geocoding.search import search, split_query
+from gis.workflow.catalog import load_catalog
 from layers.appeals import Appeal
 from layers.buildings import Building
 from layers.bus_stops import BusStop
@@ -28,6 +29,7 @@ def box(x, y, w=D, h=D):
 @pytest.fixture
 def quarter(db):
     """Two streets, a yard between them with its KSK, four houses, a school, utilities, an open dig order."""
+    load_catalog()  # which appeal categories are network accidents is catalog data
     Street.objects.create(name="улица Жамбыла", name_kk="Жамбыл көшесі", geom=MultiLineString(
         LineString((X0 - 0.002, Y0), (X0 + 0.004, Y0)), srid=4326))
     Street.objects.create(name="улица Конституции Казахстана", name_kk="Қазақстан Конституциясы көшесі",
