@@ -8,7 +8,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from gis.errors import QalaError
 from web.access import OPERATOR, role_required
 from gis.workflow.states import STATES
 from gis.workflow.lifecycle import perform
@@ -39,19 +38,16 @@ def console(request):
 @role_required(OPERATOR)
 def register_appeal(request):
     """Store the appeal and answer with its registration number at once (JSON or a form post)."""
-    try:
-        if request.content_type == "application/json":
-            try:
-                data = json.loads(request.body or b"{}")
-            except ValueError:
-                raise InvalidAppeal("The request body is not JSON.") from None
-            if not isinstance(data, dict):
-                raise InvalidAppeal("The request body must be a JSON object.")
-        else:
-            data = request.POST.dict()
-        appeal = register(data, actor=request.user)
-    except QalaError as exc:
-        return JsonResponse(exc.problem(), status=exc.status, content_type="application/problem+json")
+    if request.content_type == "application/json":
+        try:
+            data = json.loads(request.body or b"{}")
+        except ValueError:
+            raise InvalidAppeal("The request body is not JSON.") from None
+        if not isinstance(data, dict):
+            raise InvalidAppeal("The request body must be a JSON object.")
+    else:
+        data = request.POST.dict()
+    appeal = register(data, actor=request.user)
     return JsonResponse({"number": appeal.number, "url": reverse("web:appeal", args=[appeal.number]),
                          "due_at": appeal.due_at.isoformat() if appeal.due_at else None, "urgent": appeal.urgent,
                          "lon": appeal.geom.x, "lat": appeal.geom.y}, status=201)
@@ -65,20 +61,17 @@ OPERATOR_ACTIONS = ("accept", "resolve", "incident")
 @role_required(OPERATOR)
 def appeal_action(request, number: str, action: str):
     """One lifecycle step through the workflow (it checks role, state and inputs); JSON in and out."""
+    if action not in OPERATOR_ACTIONS:
+        raise InvalidAppeal(f"{action[:20]!r} is not an operator action here; use one of "
+                            f"{', '.join(OPERATOR_ACTIONS)}.", field="action")
+    appeal = Appeal.objects.filter(number=number).only("pk").first()
+    if appeal is None:
+        raise AppealNotFound(f"No appeal is registered under {number[:40]}.")
     try:
-        if action not in OPERATOR_ACTIONS:
-            raise InvalidAppeal(f"{action[:20]!r} is not an operator action here; use one of "
-                                f"{', '.join(OPERATOR_ACTIONS)}.", field="action")
-        appeal = Appeal.objects.filter(number=number).only("pk").first()
-        if appeal is None:
-            raise AppealNotFound(f"No appeal is registered under {number[:40]}.")
-        try:
-            body = json.loads(request.body or b"{}") if request.content_type == "application/json" else request.POST
-        except ValueError:
-            raise InvalidAppeal("The request body is not JSON.") from None
-        note = str((body.get("note") if hasattr(body, "get") else "") or "")[:2000]
-        appeal = perform(appeal, action, request.user, note=note)
-    except QalaError as exc:
-        return JsonResponse(exc.problem(), status=exc.status, content_type="application/problem+json")
+        body = json.loads(request.body or b"{}") if request.content_type == "application/json" else request.POST
+    except ValueError:
+        raise InvalidAppeal("The request body is not JSON.") from None
+    note = str((body.get("note") if hasattr(body, "get") else "") or "")[:2000]
+    appeal = perform(appeal, action, request.user, note=note)
     return JsonResponse({"number": appeal.number, "status": appeal.status,
                          "status_title": state_title(appeal.status, lang(request))})

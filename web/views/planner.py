@@ -1,12 +1,12 @@
 """The planner's map: every registry layer switchable, a time filter, the 3D buildings toggle,
-and a network segment's accident history on a click."""
+and a network segment's accident history on a click. User errors raised here become problem
+documents in gis.errors.ProblemMiddleware."""
 from __future__ import annotations
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse, JsonResponse
 from django.views.decorators.http import require_GET
 
-from gis.errors import QalaError
 from layers.base import NETWORK_KINDS
 from layers.districts import District
 from web import reports
@@ -37,12 +37,8 @@ def district_report(request, district_id: int):
         if not 1 <= days <= 1098:
             raise ValueError
     except ValueError:
-        return JsonResponse(BadPeriod("days must be a whole number from 1 to 1098.").problem(), status=400,
-                            content_type="application/problem+json")
-    try:
-        html = reports.district_report(district_id, days)
-    except QalaError as exc:
-        return JsonResponse(exc.problem(), status=exc.status, content_type="application/problem+json")
+        raise BadPeriod("days must be a whole number from 1 to 1098.") from None
+    html = reports.district_report(district_id, days)
     resp = HttpResponse(html, content_type="text/html; charset=utf-8")
     resp["Content-Disposition"] = f'attachment; filename="hotspots-district-{district_id}-{days}d.html"'
     return resp
@@ -51,8 +47,4 @@ def district_report(request, district_id: int):
 @require_GET
 @role_required(PLANNER)
 def segment_accidents(request, segment_id: int):
-    try:
-        data = accident_history(segment_id)
-    except QalaError as exc:
-        return JsonResponse(exc.problem(), status=exc.status, content_type="application/problem+json")
-    return JsonResponse(data, encoder=DjangoJSONEncoder, json_dumps_params={"ensure_ascii": False})
+    return JsonResponse(accident_history(segment_id), encoder=DjangoJSONEncoder, json_dumps_params={"ensure_ascii": False})

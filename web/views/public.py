@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gis.errors import QalaError
 from layers.dig_orders import DigOrder
 from layers.yards import Yard
 from web.appeals import AppealNotFound, public_status
@@ -22,6 +23,11 @@ from web.paving import paving_queue, plan, weights
 from web.views.common import lang, map_config, page
 
 WORKS = ["districts", "streets", "yards", "buildings", "dig_orders", "repair_works"]
+
+
+class NotFound(QalaError):
+    status = 404
+    code = "not-found"
 
 
 def _queue_points(queue) -> dict:
@@ -45,9 +51,7 @@ def dig_order(request, order_id: int):
     """One dig order's public card for the map's popup: who dug and by when the asphalt is back."""
     order = DigOrder.objects.select_related("contractor").filter(pk=order_id).first()
     if order is None:
-        return JsonResponse({"type": "urn:qala:error:not-found", "title": "not found", "status": 404,
-                             "detail": f"No dig order {order_id}."}, status=404,
-                            content_type="application/problem+json")
+        raise NotFound(f"No dig order {order_id}.")
     today = timezone.localdate()
     state = ("closed" if order.closed_on else "overdue" if order.restore_by < today
              else "soon" if (order.restore_by - today).days <= DEADLINE_SOON_DAYS else "on_time")
@@ -98,8 +102,7 @@ def yard_geojson(request, yard_id: int):
     """One yard's outline and its houses, to highlight what the operator found (public layers only)."""
     yard = Yard.objects.filter(pk=yard_id).only("geom", "name").first()
     if yard is None:
-        return JsonResponse({"type": "urn:qala:error:not-found", "title": "not found", "status": 404,
-                             "detail": f"No yard {yard_id}."}, status=404, content_type="application/problem+json")
+        raise NotFound(f"No yard {yard_id}.")
     features = [{"type": "Feature", "geometry": json.loads(yard.geom.geojson),
                  "properties": {"kind": "yard", "id": yard.pk, "name": yard.name}}]
     features += [{"type": "Feature", "geometry": json.loads(b.geom.geojson),
