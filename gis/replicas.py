@@ -1,8 +1,8 @@
 """Read replicas: read-only traffic goes to a PostgreSQL streaming replica, every write
 (and every read in a request that writes) to the primary.
 
-Only GET/HEAD requests under the read-only prefixes (tiles, OGC, search, public map)
-are routed to the replica; an operator registering an appeal reads their own write
+Only GET/HEAD requests under the read-only prefixes (OGC, search, "what is here") are
+routed to the replica; tiles stay on the primary, whose change log keeps their cache exact; an operator registering an appeal reads their own write
 from the primary. Commands and the worker always use the primary.
 """
 from __future__ import annotations
@@ -58,7 +58,7 @@ class read_only:
 
 
 def reading_connection():
-    """The connection raw-SQL readers (search, tiles, OGC items) should use."""
+    """The connection raw-SQL readers (search, OGC items) should use."""
     from django.db import connections
 
     if _read_only.get() and REPLICA in settings.DATABASES:

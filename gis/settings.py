@@ -98,7 +98,9 @@ if config.REPLICA_URL:
     _replica["TEST"] = {"MIRROR": "default"}
     DATABASES["replica"] = _replica
 DATABASE_ROUTERS = ["gis.replicas.ReplicaRouter"]
-QALA_REPLICA_READ_PREFIXES = ["/tiles/", "/ogc/", "/api/search", "/api/here", "/open311/v2/services"]
+# Tiles are rendered on the primary: their cache is invalidated by the primary's change log, and
+# a tile rendered from a lagging replica would be cached under a change it does not show.
+QALA_REPLICA_READ_PREFIXES = ["/ogc/", "/api/search", "/api/here", "/open311/v2/services"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
