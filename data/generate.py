@@ -54,9 +54,18 @@ def _finish(table: Table, rows: list[list], srid: int) -> Table:
     return table
 
 
-def build_city(seed: int = DEFAULT_SEED, scale: str = "full", centre=(69.15, 54.87), srid: int = 32642) -> City:
+def city_frame(centre=None, srid: int | None = None) -> tuple[tuple[float, float], int]:
+    """The configured city's centre and metric CRS (settings.QALA_CITY), unless given."""
+    from django.conf import settings
+
+    city = settings.QALA_CITY
+    return tuple(centre or city["center"]), srid or city["metric_srid"]
+
+
+def build_city(seed: int = DEFAULT_SEED, scale: str = "full", centre=None, srid: int | None = None) -> City:
     if scale not in SCALES:
         raise ValueError(f"unknown scale {scale!r}; choose one of {', '.join(SCALES)}")
+    centre, srid = city_frame(centre, srid)
     plan = make_plan(seed, SCALES[scale], centre, srid)
     rng = plan.rng
     t: dict[str, Table] = {}

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import io
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import shapely
 from django.apps import apps
-from django.conf import settings
 from django.db import connection, transaction
 from tqdm import tqdm
 
@@ -91,16 +91,9 @@ def _remove_demo_history(cur) -> None:
         return
     table = history._meta.db_table
     column = history._meta.get_field("appeal").column
-    guards = _delete_guards(cur, table)
-    for name in guards:
-        cur.execute(f'ALTER TABLE "{table}" DISABLE TRIGGER "{name}"')
-    cur.execute(f'DELETE FROM "{table}" WHERE "{column}" IN (SELECT id FROM "{registry.get("appeals").table}" '
-                "WHERE source_id LIKE %s)", [DEMO_PREFIX + "%"])
-    if guards:
-        cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        cur.execute("SET CONSTRAINTS ALL DEFERRED")
-    for name in guards:
-        cur.execute(f'ALTER TABLE "{table}" ENABLE TRIGGER "{name}"')
+    with _guards_off(cur, table):
+        cur.execute(f'DELETE FROM "{table}" WHERE "{column}" IN (SELECT id FROM "{registry.get("appeals").table}" '
+                    "WHERE source_id LIKE %s)", [DEMO_PREFIX + "%"])
 
 
 def _remove_demo(cur) -> None:
@@ -133,28 +126,32 @@ def _remove_demo(cur) -> None:
             through = m2m.remote_field.through._meta
             cur.execute(f'DELETE FROM "{through.db_table}" WHERE "{m2m.m2m_column_name()}" IN '
                         f'(SELECT id FROM "{layer.table}" WHERE source_id LIKE %s)', [demo])
-        guards = _delete_guards(cur, layer.table)
-        for name in guards:  # appeals are never deleted; demo appeals are not appeals anyone made
-            cur.execute(f'ALTER TABLE "{layer.table}" DISABLE TRIGGER "{name}"')
-        cur.execute(f'DELETE FROM "{layer.table}" WHERE source_id LIKE %s', [demo])
-        if guards:
-            cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cur.execute("SET CONSTRAINTS ALL DEFERRED")
-        for name in guards:
-            cur.execute(f'ALTER TABLE "{layer.table}" ENABLE TRIGGER "{name}"')
+        with _guards_off(cur, layer.table):  # appeals are never deleted; demo appeals are not anyone's
+            cur.execute(f'DELETE FROM "{layer.table}" WHERE source_id LIKE %s', [demo])
     cur.execute("DELETE FROM qala_demo_city")
 
 
-def _delete_guards(cur, table: str) -> list[str]:
-    """The append-only guards (qala_refuse_change) on `table`; other triggers (tile caches) keep running."""
+@contextmanager
+def _guards_off(cur, table: str):
+    """Within this transaction only, lift the append-only guards (qala_refuse_change) on `table`
+    around a demo-row delete; other triggers (tile caches) keep running."""
     cur.execute("""SELECT t.tgname FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid
                    WHERE t.tgrelid = %s::regclass AND NOT t.tgisinternal AND p.proname = 'qala_refuse_change'
                    AND t.tgenabled <> 'D' ORDER BY t.tgname""", [table])
     names = [r[0] for r in cur.fetchall()]
-    if names:  # ALTER TABLE needs the deferred foreign-key checks of this transaction done first
-        cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        cur.execute("SET CONSTRAINTS ALL DEFERRED")
-    return names
+
+    def settle():  # ALTER TABLE needs the deferred foreign-key checks of this transaction done first
+        if names:
+            cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cur.execute("SET CONSTRAINTS ALL DEFERRED")
+
+    settle()
+    for name in names:
+        cur.execute(f'ALTER TABLE "{table}" DISABLE TRIGGER "{name}"')
+    yield
+    settle()
+    for name in names:
+        cur.execute(f'ALTER TABLE "{table}" ENABLE TRIGGER "{name}"')
 
 
 def _copy(cur, table: str, columns: list[str], lines: list[str]) -> None:
@@ -221,7 +218,7 @@ def load_demo_city(seed: int = DEFAULT_SEED, scale: str = "full", force: bool = 
         if present and not force:
             return LoadResult(False, present[0], present[1])
         _remove_demo(cur)
-        city = build_city(seed, scale, centre=settings.QALA_CITY["center"], srid=settings.QALA_CITY["metric_srid"])
+        city = build_city(seed, scale)
         counts = write_city(cur, city, progress)
         cur.execute("INSERT INTO qala_demo_city (id, seed, scale) VALUES (1, %s, %s)", [seed, scale])
     return LoadResult(True, seed, scale, counts, time.monotonic() - started)

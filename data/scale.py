@@ -15,7 +15,7 @@ from tqdm import tqdm
 
 from data import appeals as ap
 from data.city import SCALES, make_plan, metric_to_wgs84
-from data.generate import DEFAULT_SEED, sites
+from data.generate import DEFAULT_SEED, city_frame, sites
 from data.networks import edges
 from gis.errors import QalaError
 
@@ -28,10 +28,12 @@ class ScaleDataError(QalaError):
     code = "scale-data"
 
 
-def chunks(n: int, seed: int = DEFAULT_SEED, chunk: int = 200_000, centre=(69.15, 54.87), srid: int = 32642):
-    """Yield dicts of column arrays, about `chunk` appeals each, `n` in all, in registration order."""
+def chunks(n: int, seed: int = DEFAULT_SEED, chunk: int = 200_000, centre=None, srid: int | None = None):
+    """Yield dicts of column arrays, about `chunk` appeals each, `n` in all, in registration order,
+    around the configured city unless a centre and metric CRS are given."""
     if n < 1:
         raise ScaleDataError("the number of appeals must be positive")
+    centre, srid = city_frame(centre, srid)
     plan = make_plan(seed, SCALES["full"], centre, srid)
     site = sites(plan, edges(plan))
     rng = np.random.default_rng([seed, n])
