@@ -33,9 +33,9 @@ class LayerAdmin(gis_admin.GISModelAdmin):
         return [f.name for f in self.model._meta.local_fields
                 if f.is_relation and f.name in self.get_list_display(request)]
 
-
-for layer in registry:
-    admin.site.register(layer.model, LayerAdmin)
+    def has_delete_permission(self, request, obj=None):
+        # a never-deleted layer (appeals) cannot be deleted here; the database refuses it too
+        return not registry.for_model(self.model).never_deleted and super().has_delete_permission(request, obj)
 
 
 # the appeal catalog: data the 109 center edits itself (not registry layers, no map)
@@ -69,7 +69,7 @@ class ResponsibilityAdmin(admin.ModelAdmin):
     list_filter = ("scope", "category")
 
 
-# Appeals are never deleted (the database refuses it too) and their history is read-only.
+# An appeal's history is read-only, shown under the appeal.
 from layers.appeals import Appeal  # noqa: E402
 from layers.history import AppealEvent  # noqa: E402
 from layers.outbox import Notice  # noqa: E402
@@ -92,12 +92,10 @@ class AppealEventInline(admin.TabularInline):
 class AppealAdmin(LayerAdmin):
     inlines = [AppealEventInline]
 
-    def has_delete_permission(self, request, obj=None):
-        return False
 
-
-admin.site.unregister(Appeal)
-admin.site.register(Appeal, AppealAdmin)
+LAYER_ADMINS = {Appeal: AppealAdmin}  # layers whose editor adds something to LayerAdmin
+for layer in registry:
+    admin.site.register(layer.model, LAYER_ADMINS.get(layer.model, LayerAdmin))
 
 
 @admin.register(Notice)

@@ -19,9 +19,6 @@ from gis.errors import QalaError
 from gis.ogc.collections import Collection
 from gis.ogc.errors import FeatureNotFound
 
-NEVER_DELETED = {"appeals"}
-
-
 class InvalidFeature(QalaError):
     code = "invalid-feature"
 
@@ -101,7 +98,7 @@ def replace(coll: Collection, feature_id: str, body: bytes) -> None:
 
 
 def delete(coll: Collection, feature_id: str) -> None:
-    if coll.id in NEVER_DELETED:
+    if coll.layer.never_deleted:
         raise NotDeletable(f"{coll.id} are never deleted; close them instead")
     obj = _get(coll, feature_id)
     try:

@@ -7,7 +7,6 @@ import json
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from gis.errors import QalaError, problem_response
 from gis.ogc.errors import InvalidParameter
 
 
@@ -15,7 +14,6 @@ JSON = "application/json"
 GEOJSON = "application/geo+json"
 HTML = "text/html"
 OPENAPI = "application/vnd.oai.openapi+json;version=3.0"
-PROBLEM = "application/problem+json"
 FORMATS = {"json": JSON, "geojson": GEOJSON, "html": HTML}
 
 
@@ -30,14 +28,12 @@ def wants_html(request: HttpRequest) -> bool:
 
 
 def ogc_view(view):
-    """Every OGC view: typed errors → problem documents, never a traceback; Vary on Accept."""
+    """Every OGC view answers by Accept (Vary); its typed errors become problem documents in
+    gis.errors.ProblemMiddleware."""
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
-        try:
-            response = view(request, *args, **kwargs)
-        except QalaError as exc:
-            return problem_response(exc)
+        response = view(request, *args, **kwargs)
         if not response.has_header("Vary"):
             response["Vary"] = "Accept"
         return response

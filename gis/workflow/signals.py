@@ -10,14 +10,13 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import connection
 
+from gis.sql import fetch_dicts
 from layers.appeals import Appeal
 
 
 def _rows(sql: str, params) -> list[dict]:
     with connection.cursor() as cur:
-        cur.execute(sql, params)
-        names = [c.name for c in cur.description]
-        return [dict(zip(names, row)) for row in cur.fetchall()]
+        return fetch_dicts(cur, sql, params)
 
 
 # A complaint "about a KSK": an appeal it was made executor of, or one made inside a yard it

@@ -38,17 +38,15 @@ def _json(data, status=200):
 
 
 def api(view):
-    """Sign-in check and one place where workflow errors become problem documents."""
+    """Sign-in check; a database rule the workflow's checks did not foresee is an illegal
+    transition. Errors become problem documents in gis.errors.ProblemMiddleware."""
     def wrapped(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            raise NotSignedIn("sign in first")
         try:
-            if not request.user.is_authenticated:
-                raise NotSignedIn("sign in first")
             return view(request, *args, **kwargs)
-        except QalaError as exc:
-            return JsonResponse(exc.problem(), status=exc.status, content_type="application/problem+json")
-        except IntegrityError as exc:  # a database rule the checks above did not foresee
-            err = IllegalTransition(str(exc).splitlines()[0])
-            return JsonResponse(err.problem(), status=err.status, content_type="application/problem+json")
+        except IntegrityError as exc:
+            raise IllegalTransition(str(exc).splitlines()[0]) from exc
     wrapped.__name__ = view.__name__
     return wrapped
 
