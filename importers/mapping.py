@@ -45,15 +45,6 @@ class FieldSource:
     multiply: float | None = None
     match: str | None = None  # for a reference: the referenced layer's field the values name
 
-    def describe(self) -> str:
-        if self.column:
-            return self.column
-        if self.tags:
-            return "other_tags[" + "|".join(self.tags) + "]"
-        if self.osm_id:
-            return "OSM element id"
-        return f"constant {self.value!r}"
-
 
 @dataclass
 class MappingFile:

@@ -58,7 +58,6 @@ def mann_kendall(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     m = (x[:, :, None] == x[:, None, :]).sum(axis=2)
     ties = ((m - 1) * (2 * m + 5)).sum(axis=1)
     var = (n * (n - 1) * (2 * n + 5) - ties) / 18.0
-    z = np.zeros(len(x))
     with np.errstate(invalid="ignore", divide="ignore"):
         z = np.where(s > 0, (s - 1) / np.sqrt(var), np.where(s < 0, (s + 1) / np.sqrt(var), 0.0))
     z = np.nan_to_num(z)

@@ -19,10 +19,6 @@ class Crs:
     lat_first: bool = False
     decimals: int = 7  # ~1 cm in degrees; projected CRSs use centimetres too
 
-    @property
-    def degrees(self) -> bool:
-        return self.srid == 4326
-
 
 CRS84 = Crs("http://www.opengis.net/def/crs/OGC/1.3/CRS84", 4326)
 EPSG4326 = Crs("http://www.opengis.net/def/crs/EPSG/0/4326", 4326, lat_first=True)

@@ -33,11 +33,6 @@ class UnknownProcess(QalaError):
     code = "unknown-process"
 
 
-class NotAcceptable(QalaError):
-    status = 406
-    code = "not-acceptable"
-
-
 class MethodNotAllowed(QalaError):
     status = 405
     code = "method-not-allowed"

@@ -19,7 +19,6 @@ from django.core.mail import EmailMessage, get_connection
 from django.db import connection, transaction
 from django.utils import timezone
 
-from layers.dig_orders import DigOrder
 from layers.organizations import Organization
 from layers.outbox import Notice
 
@@ -181,7 +180,3 @@ def run_once(today: dt.date | None = None, limit: int = 1000) -> dict:
         except OSError:
             pass
     return {"created": created, "sent": sent, "failed": failed}
-
-
-def overdue_orders(today: dt.date | None = None):
-    return DigOrder.objects.overdue(today or timezone.localdate())

@@ -87,9 +87,5 @@ def state(code: str) -> State:
         raise IllegalTransition(f"unknown appeal state {code!r}; states: {', '.join(STATES)}") from None
 
 
-def open_codes() -> list[str]:
-    return [s.code for s in STATES.values() if s.is_open]
-
-
 def actions_from(code: str) -> list[str]:
     return [t.action for t in TRANSITIONS.values() if code in t.sources]
