@@ -27,8 +27,14 @@ from .errors import BadParameter, EmptyPeriod, UnknownSegment
 from .getis_ord import gi_star
 from .grid import check_filters
 
-# which network an appeal category's accidents happen on (categories are data/vocab.py's)
-NETWORK_OF_CATEGORY = {"heating": "heating", "water": "water", "sewerage": "sewer", "power": "power"}
+
+def network_of(category: str | None) -> str | None:
+    """The network an appeal category's accidents happen on: the catalog's network_kind."""
+    from layers.catalog import Category
+
+    if not category:
+        return None
+    return Category.objects.filter(code=category).values_list("network_kind", flat=True).first() or None
 
 
 @dataclass
@@ -203,7 +209,7 @@ def network_hotspots(start: datetime, end: datetime, category: str | None = "hea
                      seed: int = 0) -> gpd.GeoDataFrame:
     """Appeals snapped to the nearest segment of their network within `radius_m`, and Gi*
     along the network: a segment's neighbours are the segments within `hops` shared nodes."""
-    kind = kind or NETWORK_OF_CATEGORY.get(category or "")
+    kind = kind or network_of(category)
     if kind is None:
         raise BadParameter(f"no network is known for the category {category!r}; give the network kind")
     if not radius_m > 0:

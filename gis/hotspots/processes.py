@@ -10,6 +10,8 @@ from datetime import date, datetime
 
 from django.utils import timezone
 
+from layers.base import NETWORK_KINDS
+
 from .buildings import building_hotspots
 from .emerging import emerging_hotspots
 from .errors import BadParameter
@@ -83,7 +85,7 @@ NETWORK_HOTSPOTS = _meta(
     "with neighbours within `hops` shared nodes.",
     {"start": _input("Start", DATE, required=True), "end": _input("End (exclusive)", DATE, required=True),
      "category": FILTERS["category"], "incident_type": FILTERS["incident_type"],
-     "kind": _input("Network kind", {"type": "string", "enum": ["heating", "water", "sewer", "storm", "power", "gas"]}),
+     "kind": _input("Network kind", {"type": "string", "enum": [k for k, _ in NETWORK_KINDS]}),
      "radius": _input("Snapping radius (m)", {"type": "number", "exclusiveMinimum": 0, "default": 50}),
      "hops": _input("Hops", {"type": "integer", "minimum": 1, "default": 2}),
      "fdr": GRID["fdr"]},

@@ -27,3 +27,15 @@ def appeals_factory(db):
 @pytest.fixture
 def rng():
     return np.random.default_rng(42)
+
+
+@pytest.fixture(autouse=True)
+def _catalog(request):
+    """Tests on the database get the appeal catalog (a category's network is catalog data)."""
+    for name in ("transactional_db", "db"):
+        if name in request.fixturenames:
+            from gis.workflow.catalog import load_catalog
+
+            request.getfixturevalue(name)
+            load_catalog()
+            return
