@@ -56,6 +56,9 @@ class Appeal(Feature):
                                   related_name="appeals", help_text="An abandoned excavation reported by a citizen.")
     extension_reason = models.TextField(blank=True, default="", db_default="",
                                         help_text="Why the 15-day term was extended to 30 (once).")
+    request_key = models.CharField(max_length=160, null=True, blank=True, unique=True, editable=False,
+                                   help_text="Who filed it and the client's Idempotency-Key: a retried create "
+                                             "returns the first appeal instead of a second one.")
 
     objects = AppealQuerySet.as_manager()
 
