@@ -92,7 +92,8 @@ def paving_queue(limit: int = 500) -> list[QueuedYard]:
     Kept for a minute: with a million appeals the ranking takes most of a second, and a
     public ranking that moves over months does not need to be fresher than that."""
     w = weights()
-    key = "qala:paving:%d:%s:%s" % (limit, ",".join(f"{k}={v}" for k, v in sorted(w.items())), plan())
+    year, per_year = plan()
+    key = "qala:paving:%d:%s:%d:%d" % (limit, "-".join(f"{k}{v}" for k, v in sorted(w.items())), year, per_year)
     return cache.get_or_set(key, lambda: _rank(w, limit), CACHE_SECONDS)
 
 
