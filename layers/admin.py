@@ -27,7 +27,13 @@ class LayerAdmin(gis_admin.GISModelAdmin):
                 if isinstance(f, text) and f.name not in {"source_id"}][:4]
 
     def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.local_fields if f.generated] + ["created_at", "updated_at"]
+        layer = registry.for_model(self.model)
+        return [f.name for f in self.model._meta.local_fields if f.generated] + ["created_at", "updated_at",
+                                                                                *layer.workflow_fields]
+
+    def has_add_permission(self, request):
+        # appeals get their number, deadline, executor and first history row from the workflow
+        return not registry.for_model(self.model).created_through and super().has_add_permission(request)
 
     def get_list_select_related(self, request):
         return [f.name for f in self.model._meta.local_fields

@@ -91,6 +91,9 @@ LAYER = Layer(
     natural_key="number",
     never_deleted=True,
     temporal_field="registered_at",
+    workflow_fields=("number", "status", "channel", "registered_at", "due_at", "closed_at", "executor",
+                     "inspector", "duplicate_of", "extension_reason", "criticality", "urgent"),
+    created_through="POST /api/workflow/appeals, Open311 POST /open311/v2/requests.json or the operator console",
     style=Style(color="#dc143c", radius=3),
     min_zoom=13,
     import_mapping={

@@ -87,6 +87,12 @@ class Layer:
     temporal_field: str | None = None
     osm: OsmSource | None = None
     description: str = ""
+    # Fields only the workflow sets (number, state, deadlines, executor): generic editing (OGC
+    # Part 4, the admin) shows them but cannot write them, or a state could skip its history row.
+    workflow_fields: tuple[str, ...] = ()
+    # Where features of this layer are created when generic editing may not (the workflow gives
+    # them a number, a deadline, an executor and a first history row); shown in the refusal.
+    created_through: str = ""
 
     def __post_init__(self):
         missing = set(self.titles) ^ {"ru", "kk", "en"}
@@ -95,7 +101,7 @@ class Layer:
         opts = self.model._meta
         names = {f.name for f in (*opts.local_fields, *opts.local_many_to_many)}
         for f in (*self.public_fields, *self.personal_fields, *self.required_fields, self.natural_key,
-                  *([self.temporal_field] if self.temporal_field else [])):
+                  *self.workflow_fields, *([self.temporal_field] if self.temporal_field else [])):
             if f not in names:
                 raise DuplicateLayer(f"layer {self.id}: {self.model.__name__} has no field {f!r}")
         for f in self.import_mapping:

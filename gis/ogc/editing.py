@@ -3,7 +3,9 @@
 Only the public fields can be written here (callers are registered through the
 operator console or Open311), and a feature is checked exactly as the admin
 checks it (model validation, valid geometry inside the city) before it is saved.
-Appeals are never deleted: their history is what quality is judged from.
+The workflow's fields (an appeal's state, number, deadlines, executor) are not
+writable here, and appeals are not created here: each change of theirs must leave
+a history row. Appeals are never deleted: their history is what quality is judged from.
 """
 from __future__ import annotations
 
@@ -33,6 +35,15 @@ class NotDeletable(QalaError):
     code = "not-deletable"
 
 
+class CreatedThroughWorkflow(QalaError):
+    status = 405
+    code = "created-through-workflow"
+
+
+def writable(coll: Collection) -> list[str]:
+    return [name for name in coll.queryables if name not in coll.layer.workflow_fields]
+
+
 def _parse(coll: Collection, body: bytes):
     try:
         doc = json.loads(body)
@@ -43,10 +54,11 @@ def _parse(coll: Collection, body: bytes):
     props = doc.get("properties") or {}
     if not isinstance(props, dict):
         raise InvalidFeature("properties must be an object")
-    unknown = set(props) - set(coll.queryables)
+    unknown = set(props) - set(writable(coll))
     if unknown:
-        raise InvalidFeature(f"not writable here: {', '.join(sorted(unknown))[:200]}; "
-                             f"writable: {', '.join(coll.queryables)}")
+        why = "; the workflow sets them" if unknown & set(coll.layer.workflow_fields) else ""
+        raise InvalidFeature(f"not writable here: {', '.join(sorted(unknown))[:200]}{why}; "
+                             f"writable: {', '.join(writable(coll)) or 'the geometry only'}")
     try:
         geom = GEOSGeometry(json.dumps(doc.get("geometry"))) if doc.get("geometry") else None
     except (GEOSException, GDALException, ValueError, TypeError):
@@ -78,6 +90,8 @@ def _save(obj) -> None:
 
 
 def create(coll: Collection, body: bytes) -> int:
+    if coll.layer.created_through:
+        raise CreatedThroughWorkflow(f"{coll.id} are not created here; use {coll.layer.created_through}")
     obj = coll.layer.model(**_parse(coll, body))
     _save(obj)
     return obj.pk

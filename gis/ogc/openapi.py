@@ -104,9 +104,9 @@ def openapi_document(server: str) -> dict:
         item_params += [{"name": q.name, "in": "query", "schema": q.schema} for q in coll.queryables.values()]
         paths[f"/collections/{cid}"] = _get(f"the {cid} collection", [_ref("f")])
         paths[f"/collections/{cid}/queryables"] = _get(f"queryables of {cid}", [_ref("f")], "application/schema+json")
-        paths[f"/collections/{cid}/items"] = {
-            **_get(f"{cid} features", item_params, "application/geo+json"),
-            "post": _edit(f"create a {cid} feature (editors)", [], "201")}
+        paths[f"/collections/{cid}/items"] = _get(f"{cid} features", item_params, "application/geo+json")
+        if not coll.layer.created_through:
+            paths[f"/collections/{cid}/items"]["post"] = _edit(f"create a {cid} feature (editors)", [], "201")
         paths[f"/collections/{cid}/tiles"] = _get(f"vector tilesets of {cid}", [])
         paths[f"/collections/{cid}/tiles/{{tileMatrixSetId}}"] = _get(f"the {cid} tileset", [_TMS])
         paths[f"/collections/{cid}/tiles/{{tileMatrixSetId}}/{{tileMatrix}}/{{tileRow}}/{{tileCol}}"] = _get(

@@ -65,3 +65,34 @@ def test_only_editors_edit_and_appeals_are_never_deleted(client, editor, city, d
     assert post(editor, ITEMS, CAMERA).status_code == 403
     assert editor.delete(f"/ogc/collections/dig_orders/items/{city['digs'][0].pk}").status_code == 403
     assert editor.patch(f"{ITEMS}/1").status_code == 405
+
+
+def test_the_workflow_fields_of_an_appeal_are_not_written_by_editing(editor, city, admin_client):
+    """An editor's PUT may move an appeal's point, never close it or change its executor: that would
+    skip the history row every change of state leaves."""
+    from layers.appeals import Appeal
+    from layers.history import AppealEvent
+
+    appeal = city["appeals"][0]
+    before = (appeal.status, appeal.closed_at, AppealEvent.objects.count())
+    url = f"/ogc/collections/appeals/items/{appeal.pk}"
+    for props in ({"status": "closed"}, {"closed_at": "2026-01-01T00:00:00Z"}, {"executor": None}):
+        response = editor.put(url, json.dumps({"type": "Feature", "properties": props,
+                                               "geometry": {"type": "Point", "coordinates": [69.15, 54.87]}}),
+                               content_type="application/geo+json")
+        assert response.status_code == 400, response.content
+        assert "the workflow sets them" in response.json()["detail"]
+    appeal.refresh_from_db()
+    assert (appeal.status, appeal.closed_at, AppealEvent.objects.count()) == before
+    moved = {"type": "Feature", "properties": {}, "geometry": {"type": "Point", "coordinates": [69.151, 54.871]}}
+    assert editor.put(url, json.dumps(moved), content_type="application/geo+json").status_code == 204
+    assert Appeal.objects.get(pk=appeal.pk).geom.x == 69.151
+
+    created = post(editor, "/ogc/collections/appeals/items", {**moved, "properties": {"category": "roads"}})
+    assert created.status_code == 405 and "/api/workflow/appeals" in created.json()["detail"]
+    paths = editor.get("/ogc/openapi?f=json").json()["paths"]
+    assert "post" not in paths["/collections/appeals/items"] and "post" in paths["/collections/cameras/items"]
+
+    page = admin_client.get(f"/admin/layers/appeal/{appeal.pk}/change/").content.decode()
+    assert 'name="status"' not in page and 'name="closed_at' not in page  # shown read-only, not as inputs
+    assert admin_client.get("/admin/layers/appeal/add/").status_code == 403
