@@ -52,3 +52,13 @@ class UnknownChannel(QalaError):
 class MissingInput(QalaError):
     status = 400
     code = "missing-input"
+
+
+class BadIdempotencyKey(QalaError):
+    status = 400
+    code = "bad-idempotency-key"
+
+
+class IdempotencyKeyReused(QalaError):
+    status = 422
+    code = "idempotency-key-reused"
