@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 
 from gis.workflow.errors import BadCatalog, UnknownCategory
 from layers.catalog import Category, Deadline, IncidentType, routing_steps
@@ -15,6 +15,7 @@ DEFAULT_PATH = Path(__file__).resolve().parents[2] / "layers" / "catalog.csv"
 COLUMNS = ("code", "category", "name_ru", "name_kk", "name_en", "deadline", "criticality", "urgent",
            "network_kind", "routing")
 YES = {"yes": True, "no": False, "": False}
+VERSION_SQL = "SELECT version FROM qala_catalog_version"
 
 
 @dataclass
@@ -106,15 +107,51 @@ def load_catalog(path: Path | str = DEFAULT_PATH) -> CatalogReport:
     return report
 
 
-def resolve(category: str, incident_type: str | None = None) -> tuple[Category, IncidentType | None]:
-    """The catalog entries an appeal names; an unknown or retired code is refused."""
-    cat = Category.objects.filter(code=category, active=True).first()
+@dataclass(frozen=True)
+class _Snapshot:
+    version: int | None
+    categories: dict
+    types: dict
+
+
+_snapshot = _Snapshot(None, {}, {})  # this process's copy of the active catalog; replaced whole, never edited
+
+
+def catalog_version() -> int:
+    """The catalog's version (layers/migrations/0009): a fresh value after every edit, never reused."""
+    with connection.cursor() as cur:
+        cur.execute(VERSION_SQL)
+        return cur.fetchone()[0]
+
+
+def _active(version: int) -> _Snapshot:
+    """The active entries as of `version`, read from the database only when the version moved.
+
+    The version is read before the entries, so a copy is never older than the version it is kept under."""
+    global _snapshot
+    snap = _snapshot
+    if snap.version != version:
+        snap = _snapshot = _Snapshot(
+            version, {c.code: c for c in Category.objects.filter(active=True)},
+            {t.code: t for t in IncidentType.objects.filter(active=True).select_related("category")})
+    return snap
+
+
+def resolve(category: str, incident_type: str | None = None, *,
+            version: int | None = None) -> tuple[Category, IncidentType | None]:
+    """The catalog entries an appeal names; an unknown or retired code is refused.
+
+    Served from memory while the catalog's version stands; a caller that already read the
+    version in a query of its own passes it, saving the round trip. Callers must not edit
+    the returned objects (they are shared)."""
+    snap = _active(catalog_version() if version is None else version)
+    cat = snap.categories.get(category)
     if cat is None:
         raise UnknownCategory(f"unknown category {category!r}; load the catalog (qala load-catalog) "
                               "or pick one from it", category=category)
     if not incident_type:
         return cat, None
-    it = IncidentType.objects.filter(code=incident_type, active=True).select_related("category").first()
+    it = snap.types.get(incident_type)
     if it is None or it.category_id != cat.id:
         raise UnknownCategory(f"unknown incident type {incident_type!r} in category {category!r}",
                               category=category, incident_type=incident_type)
