@@ -159,10 +159,12 @@ def _attribute(data, code: str) -> str:
     return str(value or "").strip()[:60]
 
 
-def create(data) -> dict:
+def create(data, idempotency_key: str | None = None) -> tuple[dict, bool]:
     """File a request through the workflow, like any other channel: its number, deadline,
-    district and first history row come from there."""
-    from gis.workflow.appeals import register
+    district and first history row come from there. Returns the row and whether it is a retry
+    answered with the first request (the key from the Idempotency-Key header or the
+    `idempotency_key` field, for clients that cannot set headers)."""
+    from gis.workflow.appeals import register, request_key
 
     token = ApiToken.authenticate(data.get("api_key"))
     if token is None:
@@ -174,9 +176,10 @@ def create(data) -> dict:
     point = _point(data)
     name = " ".join(p for p in (_text(data, "first_name", 100), _text(data, "last_name", 100)) if p)
     incident_type = _attribute(data, "incident_type") or None
+    key = idempotency_key or data.get("idempotency_key")
     appeal = register(category=service.code, point=point, actor=None, channel=token.channel, caller_name=name,
-                      incident_type=incident_type,
+                      incident_type=incident_type, request_key=request_key(f"token{token.pk}", key and str(key)),
                       caller_phone=_text(data, "phone", 50), description=_text(data, "description", 4000),
                       address=_text(data, "address_string", 300))
     return {"service_request_id": appeal.number, "service_notice": f"expected within {service.deadline_days} days",
-            "account_id": None}
+            "account_id": None}, appeal.replayed

@@ -97,7 +97,11 @@ def service_requests(request: HttpRequest, fmt: str) -> HttpResponse:
                 raise requests.Open311Error("the body is not valid JSON") from None
             if not isinstance(data, dict):
                 raise requests.Open311Error("the body must be a JSON object")
-        return _render(fmt, [requests.create(data)], "service_requests", "request", status=201)
+        row, replayed = requests.create(data, idempotency_key=request.headers.get("Idempotency-Key"))
+        response = _render(fmt, [row], "service_requests", "request", status=200 if replayed else 201)
+        if replayed:
+            response["Idempotent-Replayed"] = "true"
+        return response
     if request.method != "GET":
         raise requests.Open311Error("use GET or POST")
     return _render(fmt, requests.search(request.GET), "service_requests", "request")

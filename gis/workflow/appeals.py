@@ -2,15 +2,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 
 from django.contrib.gis.geos import GEOSGeometry, Point
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from gis.workflow import deadlines, roles
 from gis.workflow.catalog import resolve
-from gis.workflow.errors import OutsideCity, UnknownChannel
+from gis.workflow.errors import BadIdempotencyKey, IdempotencyKeyReused, OutsideCity, UnknownChannel
 from layers.appeals import CHANNELS, Appeal
 from layers.base import check_geometry
 from layers.dig_orders import DigOrder
@@ -47,13 +49,49 @@ def _place(point) -> Point:
     return point if point.srid == 4326 else point.transform(4326, clone=True)
 
 
+MAX_KEY_LENGTH = 100
+
+
+def request_key(who: str, key: str | None) -> str | None:
+    """"<who>:<Idempotency-Key>" (who: the client's token or user), so two clients' keys never collide."""
+    if key is None or key == "":
+        return None
+    if len(key) > MAX_KEY_LENGTH or not all(" " <= ch <= "~" for ch in key):
+        raise BadIdempotencyKey(f"an Idempotency-Key is 1–{MAX_KEY_LENGTH} printable ASCII characters")
+    return f"{who}:{key}"
+
+
+def _fingerprint(*values) -> str:
+    """What the client asked for, to tell a retry from a different appeal under a reused key."""
+    return hashlib.sha256(json.dumps(values, ensure_ascii=False, default=str).encode()).hexdigest()[:32]
+
+
+def _replay(key: str, fingerprint: str) -> Appeal | None:
+    """The appeal an earlier request with this key made, if any; the same key with another body is refused."""
+    appeal = Appeal.objects.filter(request_key=key).first()
+    if appeal is None:
+        return None
+    first = appeal.events.filter(action="register").order_by("id").values_list("data", flat=True).first() or {}
+    if first.get("request") != fingerprint:
+        raise IdempotencyKeyReused("this Idempotency-Key was already used for a different appeal "
+                                   f"({appeal.number}); use a new key for a new appeal")
+    appeal.replayed = True
+    return appeal
+
+
+def _is_key_clash(exc: IntegrityError) -> bool:
+    diag = getattr(exc.__cause__, "diag", None)
+    return "request_key" in (getattr(diag, "constraint_name", None) or "")
+
+
 def register(*, category: str, point, actor=None, channel: str = "phone", incident_type: str | None = None,
              caller_name: str = "", caller_phone: str = "", description: str = "", address: str = "",
-             dig_order=None, registered_at: dt.datetime | None = None) -> Appeal:
+             dig_order=None, registered_at: dt.datetime | None = None, request_key: str | None = None) -> Appeal:
     """Register a new appeal; every check runs before anything is written.
 
     `actor` None is a system channel (a bot or app through the API, authenticated there);
-    a person registering needs the operator role.
+    a person registering needs the operator role. With a `request_key` (see request_key()) a
+    retry returns the first appeal with `.replayed` True, even when both requests race.
     """
     if actor is not None:
         roles.require(actor, "operator", doing="register appeals")
@@ -61,6 +99,10 @@ def register(*, category: str, point, actor=None, channel: str = "phone", incide
         raise UnknownChannel(f"unknown channel {channel!r}; channels: {', '.join(sorted(CHANNEL_CODES))}")
     cat, it = resolve(category, incident_type)
     point = _place(point)
+    fingerprint = _fingerprint(cat.code, it.code if it else "", round(point.x, 7), round(point.y, 7), channel,
+                               caller_name, caller_phone, description, address, getattr(dig_order, "pk", dig_order))
+    if request_key and (earlier := _replay(request_key, fingerprint)):
+        return earlier
     registered_at = registered_at or timezone.now()
     deadline = it.effective_deadline if it else cat.deadline
     district = District.objects.filter(geom__contains=point).only("id").first()
@@ -69,17 +111,25 @@ def register(*, category: str, point, actor=None, channel: str = "phone", incide
 
         near = excavation_near(point)
         dig_order = DigOrder.objects.get(pk=near.order_id) if near else None
-    with transaction.atomic():
-        appeal = Appeal.objects.create(
-            number=next_number(registered_at), category=cat.code, incident_type=it.code if it else "",
-            status="registered", channel=channel, registered_at=registered_at,
-            due_at=deadlines.initial_due(registered_at, deadline),
-            criticality=it.effective_criticality if it else cat.criticality,
-            urgent=it.is_urgent if it else cat.urgent,
-            address=address, caller_name=caller_name, caller_phone=caller_phone, description=description,
-            district=district, dig_order=dig_order, geom=point,
-        )
-        AppealEvent.objects.create(appeal=appeal, actor=actor, action="register", to_state="registered",
-                                   note=f"via {channel}",
-                                   data={"due_at": appeal.due_at.isoformat(), "deadline": deadline})
+    try:
+        with transaction.atomic():  # a savepoint when nested: a key clash leaves the caller's transaction usable
+            appeal = Appeal.objects.create(
+                number=next_number(registered_at), category=cat.code, incident_type=it.code if it else "",
+                status="registered", channel=channel, registered_at=registered_at,
+                due_at=deadlines.initial_due(registered_at, deadline),
+                criticality=it.effective_criticality if it else cat.criticality,
+                urgent=it.is_urgent if it else cat.urgent,
+                address=address, caller_name=caller_name, caller_phone=caller_phone, description=description,
+                district=district, dig_order=dig_order, geom=point, request_key=request_key,
+            )
+            AppealEvent.objects.create(appeal=appeal, actor=actor, action="register", to_state="registered",
+                                       note=f"via {channel}",
+                                       data={"due_at": appeal.due_at.isoformat(), "deadline": deadline,
+                                             **({"request": fingerprint} if request_key else {})})
+    except IntegrityError as exc:
+        # a concurrent request with the same key committed first: the unique column decides, we answer with its appeal
+        if request_key and _is_key_clash(exc) and (earlier := _replay(request_key, fingerprint)):
+            return earlier
+        raise
+    appeal.replayed = False
     return appeal

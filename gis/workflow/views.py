@@ -91,8 +91,23 @@ def create(request):
         category=str(data.get("category") or ""), incident_type=data.get("incident_type") or None,
         point=point, actor=request.user, channel=str(data.get("channel") or "phone"),
         caller_name=str(data.get("caller_name") or "")[:200], caller_phone=str(data.get("caller_phone") or "")[:50],
-        description=str(data.get("description") or ""), address=str(data.get("address") or "")[:300])
-    return _json(brief(appeal), status=201)
+        description=str(data.get("description") or ""), address=str(data.get("address") or "")[:300],
+        request_key=appeals.request_key(client_id(request), request.headers.get("Idempotency-Key")))
+    return replayable(_json(brief(appeal), status=201), appeal)
+
+
+def client_id(request) -> str:
+    """Whose Idempotency-Keys these are: the API token's, else the signed-in user's."""
+    token = getattr(request, "api_token", None)
+    return f"token{token.pk}" if token is not None else f"user{request.user.pk}"
+
+
+def replayable(response, appeal):
+    """A retried create answers 200 with the first appeal and says so; a new one keeps its 201."""
+    if getattr(appeal, "replayed", False):
+        response.status_code = 200
+        response["Idempotent-Replayed"] = "true"
+    return response
 
 
 @require_POST
