@@ -159,7 +159,9 @@ def test_the_worker_loops_and_stops_on_sigterm(transactional_db):
     with SMTPServer() as smtp:
         proc = subprocess.Popen([QALA, "worker", "--interval", "1"], env=worker_env(smtp.port),
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        time.sleep(4)
+        started = proc.stdout.readline()  # printed once the SIGTERM handler is in place
+        assert started.startswith("worker:"), (started, proc.communicate())
+        time.sleep(2)  # a round or two
         assert proc.poll() is None, proc.communicate()
         proc.send_signal(signal.SIGTERM)
         out, err = proc.communicate(timeout=10)

@@ -22,6 +22,9 @@ class Command(BaseCommand):
         parent = os.getppid()
         stopping = []
         signal.signal(signal.SIGTERM, lambda *a: stopping.append(True))
+        if not once:
+            self.stdout.write(f"worker: overdue dig-order notices every {max(interval, 1)} s; SIGTERM stops it")
+            self.stdout.flush()
         while True:
             report = notices.run_once()
             if report["created"] or report["sent"] or report["failed"] or once:
