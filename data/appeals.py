@@ -3,6 +3,8 @@ lifecycle consistent with the 7/15/30-day deadlines. The benchmark writer reuses
 """
 from __future__ import annotations
 
+import csv
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,6 +19,23 @@ CATEGORY_NAMES = list(vocab.CATEGORIES)
 TYPE_NAMES = [t for c in CATEGORY_NAMES for t in vocab.CATEGORIES[c][1]]
 TYPE_CATEGORY = np.array([CATEGORY_NAMES.index(c) for c in CATEGORY_NAMES for _ in vocab.CATEGORIES[c][1]])
 TYPE_ON_STREET = np.array([place == "street" for c in CATEGORY_NAMES for _, place in vocab.CATEGORIES[c][1].values()])
+
+
+@functools.cache
+def type_due_days() -> np.ndarray:
+    """Each incident type's deadline in days, from the catalog file the workflow loads, so the demo's
+    due dates are the ones the workflow would have set (a type's own deadline, else its category's)."""
+    from gis.workflow.catalog import DEFAULT_PATH
+    from layers.catalog import DEADLINE_DAYS, Deadline
+
+    with open(DEFAULT_PATH, encoding="utf-8", newline="") as f:
+        rows = {r["code"]: r for r in csv.DictReader(f)}
+
+    def kind(code: str) -> str:
+        row = rows[code]
+        return row["deadline"] or rows[row["category"]]["deadline"] or Deadline.LAW
+
+    return np.array([DEADLINE_DAYS[kind(t)] for t in TYPE_NAMES])
 
 
 @dataclass
@@ -84,7 +103,7 @@ def lifecycle(rng, registered: np.ndarray, types: np.ndarray, now: np.datetime64
     deferred to next year's budget or stuck open (overdue)."""
     n = len(registered)
     cats = np.array(CATEGORY_NAMES)[TYPE_CATEGORY[types]]
-    due_days = np.array([vocab.DUE_DAYS.get(c, 7) for c in cats])
+    due_days = type_due_days()[types]
     first = rng.random(n) < 0.8
     late = rng.random(n) < 0.08
     share = np.where(late, rng.uniform(1.0, 1.8, n), rng.uniform(0.1, 1.0, n))

@@ -87,7 +87,6 @@ SUMMER = [0.6, 0.6, 0.8, 1.0, 1.3, 1.6, 1.7, 1.6, 1.2, 0.9, 0.7, 0.6]
 SEASON = {"heating": WINTER, "water": SUMMER, "improvement": SUMMER, "roads": [2.0, 2.0, 1.8, 1.6, 0.8, 0.6,
           0.6, 0.6, 0.7, 0.9, 1.5, 2.0], "lighting": WINTER}
 # days to answer (PRODUCT.md: 7 days; 15 by law; 30 with a site visit)
-DUE_DAYS = {"roads": 30, "improvement": 30, "housing": 15, "social": 15}
 CHANNELS = [("phone", 0.80), ("social", 0.09), ("whatsapp", 0.04), ("telegram", 0.03), ("site", 0.02), ("app", 0.02)]
 
 DESCRIPTIONS = {
