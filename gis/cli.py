@@ -3,7 +3,8 @@
 `qala <command>` runs any management command (`qala migrate`, `qala shell`);
 dashes and underscores are the same (`qala demo-data` = `demo_data`). Before
 anything touches the database, the embedded PostGIS is started unless
-DATABASE_URL points at another server.
+DATABASE_URL points at another server. A QalaError escaping any command is
+printed as its message (exit 1), never as a traceback.
 """
 from __future__ import annotations
 
@@ -29,8 +30,14 @@ def main(argv: list[str] | None = None) -> int:
             return 2
     from django.core.management import execute_from_command_line
 
+    from gis.errors import QalaError
+
     argv[0] = "qala"
-    execute_from_command_line(argv)
+    try:
+        execute_from_command_line(argv)
+    except QalaError as exc:  # a failure the user can fix: their message, not a traceback
+        print(f"qala {command}: {exc.message}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -123,6 +123,7 @@ WHITENOISE_USE_FINDERS = True
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SECURE = config.env_bool("QALA_SECURE_COOKIES", False)
+CSRF_FAILURE_VIEW = "gis.csrf.csrf_failure"  # on /api/, /ogc/, /open311/: a problem document, not a page
 SESSION_COOKIE_SECURE = config.env_bool("QALA_SECURE_COOKIES", False)
 
 # Map widget in the admin: the city centre, our own tiles later (no outside tile server).

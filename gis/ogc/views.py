@@ -209,7 +209,7 @@ def _editor(request: HttpRequest) -> None:
         raise editing.Forbidden("editing needs a signed-in user with the editor role")
 
 
-@ogc_view
+@ogc_view(methods=("GET", "HEAD", "POST"))
 def items(request: HttpRequest, collection_id: str) -> HttpResponse:
     coll = collection(collection_id)
     if request.method == "POST":
@@ -243,7 +243,7 @@ def _stream(texts: list[str], tail: dict):
     yield "]," + json.dumps(tail, ensure_ascii=False)[1:]
 
 
-@ogc_view
+@ogc_view(methods=("GET", "HEAD", "PUT", "DELETE"))
 def item(request: HttpRequest, collection_id: str, feature_id: str) -> HttpResponse:
     coll = collection(collection_id)
     if request.method in ("PUT", "DELETE"):

@@ -20,3 +20,18 @@ def test_problem_middleware_turns_user_errors_into_problem_documents(client):
     body = resp.json()
     assert body["type"] == "urn:qala:error:outside-city"
     assert body["detail"] == "(37.6, 55.75) is outside the city." and body["lon"] == 37.6
+
+
+def test_the_cli_prints_a_users_error_as_its_message(monkeypatch, capsys):
+    """Any QalaError a command lets escape reaches the user as one line and exit 1, not a traceback."""
+    import django.core.management
+
+    from gis import cli
+    from gis.errors import OutsideCity
+
+    def fails(argv):
+        raise OutsideCity("the point 37.6, 55.8 is outside the city")
+
+    monkeypatch.setattr(django.core.management, "execute_from_command_line", fails)
+    assert cli.main(["qala", "db"]) == 1
+    assert capsys.readouterr().err == "qala db: the point 37.6, 55.8 is outside the city\n"
