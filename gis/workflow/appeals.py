@@ -16,7 +16,6 @@ from gis.workflow.errors import BadIdempotencyKey, IdempotencyKeyReused, Outside
 from layers.appeals import CHANNELS, Appeal
 from layers.base import check_geometry
 from layers.dig_orders import DigOrder
-from layers.districts import District
 from layers.history import AppealEvent
 
 CHANNEL_CODES = {code for code, _ in CHANNELS}
@@ -29,6 +28,14 @@ def next_number(registered_at: dt.datetime) -> str:
     with connection.cursor() as cur:
         cur.execute("SELECT qala_next_appeal_number(%s)", [deadlines.local_date(registered_at).year])
         return cur.fetchone()[0]
+
+
+def _lookups(point: Point) -> tuple[int, int | None]:
+    """The catalog's version and the point's district in one round trip (see catalog.resolve)."""
+    with connection.cursor() as cur:
+        cur.execute("SELECT (SELECT version FROM qala_catalog_version), (SELECT id FROM layers_district "
+                    "WHERE ST_Contains(geom, ST_GeomFromEWKT(%s)) LIMIT 1)", [point.ewkt])
+        return cur.fetchone()
 
 
 def _place(point) -> Point:
@@ -97,15 +104,19 @@ def register(*, category: str, point, actor=None, channel: str = "phone", incide
         roles.require(actor, "operator", doing="register appeals")
     if channel not in CHANNEL_CODES:
         raise UnknownChannel(f"unknown channel {channel!r}; channels: {', '.join(sorted(CHANNEL_CODES))}")
-    cat, it = resolve(category, incident_type)
-    point = _place(point)
+    try:
+        point = _place(point)
+    except OutsideCity:
+        resolve(category, incident_type)  # an unknown category is named first, as it always was
+        raise
+    version, district_id = _lookups(point)
+    cat, it = resolve(category, incident_type, version=version)
     fingerprint = _fingerprint(cat.code, it.code if it else "", round(point.x, 7), round(point.y, 7), channel,
                                caller_name, caller_phone, description, address, getattr(dig_order, "pk", dig_order))
     if request_key and (earlier := _replay(request_key, fingerprint)):
         return earlier
     registered_at = registered_at or timezone.now()
     deadline = it.effective_deadline if it else cat.deadline
-    district = District.objects.filter(geom__contains=point).only("id").first()
     if dig_order is None and it is not None and it.code in EXCAVATION_TYPES:
         from gis.workflow.signals import excavation_near
 
@@ -120,7 +131,7 @@ def register(*, category: str, point, actor=None, channel: str = "phone", incide
                 criticality=it.effective_criticality if it else cat.criticality,
                 urgent=it.is_urgent if it else cat.urgent,
                 address=address, caller_name=caller_name, caller_phone=caller_phone, description=description,
-                district=district, dig_order=dig_order, geom=point, request_key=request_key,
+                district_id=district_id, dig_order=dig_order, geom=point, request_key=request_key,
             )
             AppealEvent.objects.create(appeal=appeal, actor=actor, action="register", to_state="registered",
                                        note=f"via {channel}",
