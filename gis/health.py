@@ -2,8 +2,10 @@
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.http import JsonResponse
+from django.views.decorators.http import require_GET
 
 
+@require_GET
 def health(request):
     """Liveness: the process answers and reaches PostGIS."""
     try:
@@ -15,6 +17,7 @@ def health(request):
     return JsonResponse({"status": "ok", "postgis": postgis})
 
 
+@require_GET
 def ready(request):
     """Readiness: every migration is applied too (else 503: keep this server out of rotation)."""
     try:

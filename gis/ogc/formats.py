@@ -7,7 +7,7 @@ import json
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from gis.ogc.errors import InvalidParameter
+from gis.ogc.errors import InvalidParameter, MethodNotAllowed
 
 
 JSON = "application/json"
@@ -27,18 +27,27 @@ def wants_html(request: HttpRequest) -> bool:
     return "text/html" in accept and "json" not in accept
 
 
-def ogc_view(view):
+READ = ("GET", "HEAD")
+
+
+def ogc_view(view=None, *, methods: tuple[str, ...] = READ):
     """Every OGC view answers by Accept (Vary); its typed errors become problem documents in
-    gis.errors.ProblemMiddleware."""
+    gis.errors.ProblemMiddleware. Resources are read-only unless the view names its write
+    methods: a POST or DELETE on a document is 405, not the document."""
 
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
-        response = view(request, *args, **kwargs)
-        if not response.has_header("Vary"):
-            response["Vary"] = "Accept"
-        return response
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if request.method not in methods:
+                raise MethodNotAllowed(f"{request.method} is not allowed here; use {', '.join(methods)}")
+            response = view(request, *args, **kwargs)
+            if not response.has_header("Vary"):
+                response["Vary"] = "Accept"
+            return response
 
-    return wrapper
+        return wrapper
+
+    return decorate(view) if view is not None else decorate
 
 
 def json_response(doc: dict, content_type: str = JSON, **headers) -> HttpResponse:

@@ -39,11 +39,9 @@ def process_description(request: HttpRequest, process_id: str) -> HttpResponse:
 
 
 @csrf_exempt
-@ogc_view
+@ogc_view(methods=("POST",))
 def execute(request: HttpRequest, process_id: str) -> HttpResponse:
     process = processes.get(process_id)
-    if request.method != "POST":
-        raise ProcessInputError("execute with POST and a JSON body {\"inputs\": {...}}")
     try:
         body = json.loads(request.body or b"{}")
     except ValueError:

@@ -19,6 +19,11 @@ class UnknownFormat(requests.Open311Error):
     code = "unknown-format"
 
 
+class MethodNotAllowed(requests.Open311Error):
+    status = 405
+    code = "method-not-allowed"
+
+
 def _xml(root: str, item: str, rows: list[dict]) -> str:
     top = ET.Element(root)
     for row in rows:
@@ -35,20 +40,26 @@ def _render(fmt: str, rows: list[dict], root: str, item: str, status: int = 200)
     return HttpResponse(json.dumps(rows, ensure_ascii=False), content_type="application/json", status=status)
 
 
-def open311_view(view):
-    """Typed errors → [{"code", "description"}] (JSON or XML) with the error's HTTP status."""
+def open311_view(view=None, *, methods: tuple[str, ...] = ("GET", "HEAD")):
+    """Typed errors → [{"code", "description"}] (JSON or XML) with the error's HTTP status;
+    a method the resource does not take is 405."""
 
-    @functools.wraps(view)
-    def wrapper(request, fmt: str, *args, **kwargs):
-        try:
-            if fmt not in ("json", "xml"):
-                raise UnknownFormat("format must be .json or .xml")
-            return view(request, fmt, *args, **kwargs)
-        except QalaError as exc:
-            rows = [{"code": exc.status, "description": exc.message}]
-            return _render("xml" if fmt == "xml" else "json", rows, "errors", "error", exc.status)
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapper(request, fmt: str, *args, **kwargs):
+            try:
+                if fmt not in ("json", "xml"):
+                    raise UnknownFormat("format must be .json or .xml")
+                if request.method not in methods:
+                    raise MethodNotAllowed(f"{request.method} is not allowed here; use {', '.join(methods)}")
+                return view(request, fmt, *args, **kwargs)
+            except QalaError as exc:
+                rows = [{"code": exc.status, "description": exc.message}]
+                return _render("xml" if fmt == "xml" else "json", rows, "errors", "error", exc.status)
 
-    return wrapper
+        return wrapper
+
+    return decorate(view) if view is not None else decorate
 
 
 @open311_view
@@ -86,7 +97,7 @@ def service_definition(request: HttpRequest, fmt: str, code: str) -> HttpRespons
 
 
 @csrf_exempt
-@open311_view
+@open311_view(methods=("GET", "HEAD", "POST"))
 def service_requests(request: HttpRequest, fmt: str) -> HttpResponse:
     if request.method == "POST":
         data = request.POST
@@ -102,8 +113,6 @@ def service_requests(request: HttpRequest, fmt: str) -> HttpResponse:
         if replayed:
             response["Idempotent-Replayed"] = "true"
         return response
-    if request.method != "GET":
-        raise requests.Open311Error("use GET or POST")
     return _render(fmt, requests.search(request.GET), "service_requests", "request")
 
 
