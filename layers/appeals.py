@@ -3,7 +3,7 @@ from django.contrib.gis.db import models
 from django.db.models import F, Q
 
 from layers.base import WGS84, Feature, FeatureQuerySet
-from layers.registry import Layer, Style
+from layers.registry import Aggregation, Layer, Style
 
 CHANNELS = [
     ("phone", "phone"), ("whatsapp", "WhatsApp"), ("telegram", "Telegram"),
@@ -95,6 +95,7 @@ LAYER = Layer(
                      "inspector", "duplicate_of", "extension_reason", "criticality", "urgent"),
     created_through="POST /api/workflow/appeals, Open311 POST /open311/v2/requests.json or the operator console",
     style=Style(color="#dc143c", radius=3),
+    aggregate=Aggregation(by="category"),
     min_zoom=13,
     import_mapping={
         "number": ("number", "service_request_id", "SRNumber"),

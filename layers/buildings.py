@@ -45,7 +45,7 @@ LAYER = Layer(
     titles={"ru": "Здания", "kk": "Ғимараттар", "en": "Buildings"},
     public_fields=("street", "house_number", "name", "use", "floors", "apartments", "year_built", "yard", "district"),
     osm=OsmSource("multipolygons", "building IS NOT NULL"),
-    style=Style(color="#b0a090", fill="#d9cfc1", width=0.5, opacity=0.9),
+    style=Style(color="#b0a090", fill="#d9cfc1", width=0.5, opacity=0.9, extrude_by="floors"),
     min_zoom=13,
     import_mapping={
         "street": ("street", "addr:street", "addr_street"),

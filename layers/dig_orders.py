@@ -51,7 +51,7 @@ LAYER = Layer(
     required_fields=("number", "issued_on", "restore_by"),
     natural_key="number",
     temporal_field="issued_on",
-    style=Style(color="#b22222", fill="#f4a460", width=1.5),
+    style=Style(color="#b22222", fill="#f4a460", width=1.5, color_by="deadline"),
     min_zoom=12,
     import_mapping={"number": ("number",), "purpose": ("purpose",), "issued_on": ("issued_on",),
                     "restore_by": ("restore_by",), "closed_on": ("closed_on",)},

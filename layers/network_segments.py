@@ -37,7 +37,7 @@ LAYER = Layer(
     titles={"ru": "Инженерные сети", "kk": "Инженерлік желілер", "en": "Utility networks"},
     public_fields=("kind", "material", "diameter_mm", "year_laid", "status", "operator"),
     required_fields=("kind",),
-    style=Style(color="#d2691e", width=2),
+    style=Style(color="#d2691e", width=2, color_by="kind"),
     min_zoom=13,
     import_mapping={"kind": ("kind", "network_kind"), "material": ("material",),
                     "diameter_mm": ("diameter_mm", "diameter"), "year_laid": ("year_laid", "start_date"),

@@ -42,6 +42,7 @@ LAYER = Layer(
     public_fields=("name", "name_kk", "kind", "network_kind", "phone", "address"),
     required_fields=("name", "kind"),
     style=Style(color="#444444", radius=5),
+    on_map=False,  # offices: the "what is here" card names them
     min_zoom=13,
     import_mapping={"name": ("name", "name:ru"), "name_kk": ("name_kk", "name:kk"), "kind": ("kind",),
                     "phone": ("phone", "contact:phone"), "address": ("address",)},

@@ -54,6 +54,19 @@ class Style:
     width: float = 1.0
     radius: float = 4.0
     opacity: float = 0.8
+    # colour by data instead of one colour: a field whose values web.mapstyle colours (network
+    # kinds), or "deadline" (a dig order on time, soon due, overdue, closed); fills follow it
+    color_by: str | None = None
+    extrude_by: str | None = None  # the 3D view raises features by this field (floors)
+
+
+@dataclass(frozen=True)
+class Aggregation:
+    """Counts on a square grid instead of points, at and below max_zoom (tiles, TileJSON, map)."""
+
+    by: str
+    max_zoom: int = 12
+    cells_per_tile: int = 32
 
 
 @dataclass(frozen=True)
@@ -90,6 +103,9 @@ class Layer:
     # Fields only the workflow sets (number, state, deadlines, executor): generic editing (OGC
     # Part 4, the admin) shows them but cannot write them, or a state could skip its history row.
     workflow_fields: tuple[str, ...] = ()
+    # low zooms carry grid counts instead of (never silently capped) points
+    aggregate: Aggregation | None = None
+    on_map: bool = True  # False: served and listed, but no map layer of its own (offices)
     # Where features of this layer are created when generic editing may not (the workflow gives
     # them a number, a deadline, an executor and a first history row); shown in the refusal.
     created_through: str = ""

@@ -20,23 +20,12 @@ from dataclasses import dataclass
 from django.contrib.postgres.fields import ArrayField
 from django.db import connection, models
 
-from layers.registry import Layer, registry
+from layers.registry import Aggregation, Layer, registry
 from tiles.grid import BUFFER, EXTENT, HALF_WORLD, check
 
 SIMPLIFY_BELOW_ZOOM = 13  # measured: at z14 simplifying buildings cost ~20% and saved nothing
 SIMPLIFY_UNITS = 4  # MVT units (of 4096): a quarter of a 256 px screen pixel
 
-
-@dataclass(frozen=True)
-class Aggregation:
-    """Counts on a square grid instead of points, at and below max_zoom."""
-
-    by: str
-    max_zoom: int = 12
-    cells_per_tile: int = 32
-
-
-AGGREGATED = {"appeals": Aggregation(by="category")}
 
 # The combined basemap: one MVT with these layers, drawn bottom to top.
 BASEMAP = ("districts", "yards", "playgrounds", "buildings", "network_segments", "streets")
@@ -83,7 +72,7 @@ def fields(layer: Layer) -> dict[str, str]:
 
 
 def empty_at(layer: Layer, z: int) -> bool:
-    agg = AGGREGATED.get(layer.id)
+    agg = layer.aggregate
     if agg and z <= agg.max_zoom:
         return False
     return z < layer.min_zoom
@@ -91,7 +80,7 @@ def empty_at(layer: Layer, z: int) -> bool:
 
 def layer_sql(layer: Layer, z: int) -> str:
     """A scalar subquery giving this layer's MVT bytes; reads env.e (tile) and env.m (buffered)."""
-    agg = AGGREGATED.get(layer.id)
+    agg = layer.aggregate
     if agg and z <= agg.max_zoom:
         return aggregate_sql(layer, agg)
     opts = layer.model._meta
@@ -169,7 +158,7 @@ def render(source: str, z: int, x: int, y: int) -> tuple[bytes, str]:
     sql = statement(layers, z)
     if sql is None:
         sql = "SELECT ''::bytea"
-    cells = max((AGGREGATED[layer.id].cells_per_tile for layer in layers if layer.id in AGGREGATED), default=32)
+    cells = max((layer.aggregate.cells_per_tile for layer in layers if layer.aggregate), default=32)
     with connection.cursor() as cur:
         # one round trip, one implicit transaction: a tile query is small and many run at once, so
         # parallel workers only add start-up time (measured 2.0 -> 0.7 ms for a z16 tile)

@@ -4,11 +4,11 @@ from __future__ import annotations
 from django.conf import settings
 
 from tiles import grid
-from tiles.sources import AGGREGATED, fields, source_layers
+from tiles.sources import fields, source_layers
 
 
 def vector_layer(layer) -> dict:
-    agg = AGGREGATED.get(layer.id)
+    agg = layer.aggregate
     doc = {"id": layer.id, "description": layer.title("en"), "fields": fields(layer),
            "minzoom": 0 if agg else layer.min_zoom, "maxzoom": grid.max_zoom()}
     if agg:

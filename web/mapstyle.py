@@ -10,9 +10,7 @@ import datetime as dt
 
 from django.conf import settings
 
-from layers.base import NETWORK_KINDS
 from layers.registry import Layer, registry
-from tiles.sources import AGGREGATED
 
 # Dig orders are coloured by the state of their restoration deadline.
 DEADLINE_SOON_DAYS = 7
@@ -45,12 +43,16 @@ def deadline_state_expression(today: dt.date) -> list:
             DEADLINE_COLORS["on_time"]]
 
 
+# colours per value of a field, for a registry style's color_by
+FIELD_COLORS = {"kind": NETWORK_COLORS}
+
+
 def _color(layer: Layer, today: dt.date):
-    if layer.id == "dig_orders":
+    by = layer.style.color_by
+    if by == "deadline":
         return deadline_state_expression(today)
-    if layer.id == "network_segments":
-        return ["match", ["get", "kind"], *[v for k in NETWORK_KINDS for v in (k[0], NETWORK_COLORS[k[0]])],
-                layer.style.color]
+    if by:
+        return ["match", ["get", by], *[v for pair in FIELD_COLORS[by].items() for v in pair], layer.style.color]
     return layer.style.color
 
 
@@ -61,7 +63,7 @@ def style_layers(layer: Layer, today: dt.date, visible: bool = True) -> list[dic
               "metadata": {"qala:layer": layer.id},
               "layout": {"visibility": "visible" if visible else "none"}}
     kind = _kind(layer)
-    agg = AGGREGATED.get(layer.id)
+    agg = layer.aggregate
     if agg:
         # at low zoom the tiles carry counts on a square grid: many points stay one light layer
         cells = {**common, "id": f"{layer.id}-cells", "type": "fill", "minzoom": 0, "maxzoom": agg.max_zoom + 1,
@@ -85,18 +87,18 @@ def style_layers_plain(layer: Layer, color, common: dict, kind: str) -> list[dic
         return [{**common, "id": layer.id, "type": "line",
                  "paint": {"line-color": color, "line-width": s.width, "line-opacity": s.opacity}}]
     out = []
-    if s.fill or layer.id == "dig_orders":
+    if s.fill:
         out.append({**common, "id": f"{layer.id}-fill", "type": "fill",
-                    "paint": {"fill-color": color if layer.id == "dig_orders" else s.fill,
+                    "paint": {"fill-color": color if s.color_by else s.fill,
                               "fill-opacity": s.opacity * 0.7}})
     out.append({**common, "id": f"{layer.id}-line", "type": "line",
                 "paint": {"line-color": color, "line-width": s.width, "line-opacity": s.opacity}})
-    if layer.id == "buildings":
+    if s.extrude_by:
         # the 3D view: hidden until the toggle, extruded by floors
-        out.append({**common, "id": "buildings-3d", "type": "fill-extrusion", "minzoom": max(layer.min_zoom, 14),
-                    "layout": {"visibility": "none"}, "metadata": {"qala:layer": "buildings", "qala:3d": True},
+        out.append({**common, "id": f"{layer.id}-3d", "type": "fill-extrusion", "minzoom": max(layer.min_zoom, 14),
+                    "layout": {"visibility": "none"}, "metadata": {"qala:layer": layer.id, "qala:3d": True},
                     "paint": {"fill-extrusion-color": s.fill or s.color,
-                              "fill-extrusion-height": ["*", ["coalesce", ["get", "floors"], 1], FLOOR_HEIGHT_M],
+                              "fill-extrusion-height": ["*", ["coalesce", ["get", s.extrude_by], 1], FLOOR_HEIGHT_M],
                               "fill-extrusion-opacity": 0.85}})
     return out
 
@@ -114,11 +116,11 @@ def build_style(base_url: str, visible: set[str] | None = None, today: dt.date |
              "sources": {}, "layers": [{"id": "background", "type": "background",
                                         "paint": {"background-color": BACKGROUND}}]}
     for layer in registry:
-        if layer.id == "organizations":  # offices are not a map layer of their own
+        if not layer.on_map:
             continue
         style["sources"][layer.id] = {
             "type": "vector", "tiles": [f"{base_url}/tiles/{layer.id}/{{z}}/{{x}}/{{y}}.mvt"],
-            "minzoom": 0 if layer.id in AGGREGATED else min(layer.min_zoom, TILE_MAX_ZOOM), "maxzoom": TILE_MAX_ZOOM,
+            "minzoom": 0 if layer.aggregate else min(layer.min_zoom, TILE_MAX_ZOOM), "maxzoom": TILE_MAX_ZOOM,
         }
         style["layers"] += style_layers(layer, today, visible is None or layer.id in visible)
     # appeal density (a raster heat map from tiles/): the planner's hotspot layer, hidden until switched on
@@ -143,7 +145,7 @@ def legend(lang: str, layer_ids: list[str] | None = None) -> list[dict]:
     """Legend rows from the registry: title in the language, colour, kind of symbol."""
     rows = []
     for layer in registry:
-        if layer.id == "organizations" or (layer_ids is not None and layer.id not in layer_ids):
+        if not layer.on_map or (layer_ids is not None and layer.id not in layer_ids):
             continue
         rows.append({"id": layer.id, "title": layer.title(lang), "color": layer.style.color,
                      "fill": layer.style.fill or "", "kind": _kind(layer), "min_zoom": layer.min_zoom})
