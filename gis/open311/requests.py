@@ -76,7 +76,12 @@ def _moment(name: str, raw: str) -> datetime:
         moment = datetime.fromisoformat(raw)
     except ValueError:
         raise Open311Error(f"{name} must be a W3C date-time, e.g. 2026-03-01T09:00:00+05:00") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=timezone.utc)
+    try:  # in UTC: PostgreSQL refuses offsets beyond ±15:59 that Python parses (up to ±23:59)
+        return moment.astimezone(timezone.utc)
+    except OverflowError:
+        raise Open311Error(f"{name} is outside the years 1-9999 once in UTC") from None
 
 
 def _positive(name: str, raw: str | None, default: int, maximum: int) -> int:
