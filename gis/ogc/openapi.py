@@ -70,15 +70,19 @@ def _ref(name: str) -> dict:
 
 
 def _get(summary: str, parameters: list, content: str = "application/json") -> dict:
+    """A read; where `f` is a parameter, `f=html` (or a browser's Accept) answers a page."""
+    body = {content: {"schema": {"type": "object"}}}
+    if _ref("f") in parameters:
+        body["text/html"] = {"schema": {"type": "string"}}
     return {"get": {"summary": summary, "parameters": parameters,
-                    "responses": {"200": {"description": summary, "content": {content: {"schema": {"type": "object"}}}},
+                    "responses": {"200": {"description": summary, "content": body},
                                   "400": _PROBLEM, "404": _PROBLEM}}}
 
 
 def _edit(summary: str, parameters: list, status: str) -> dict:
     return {"summary": summary, "parameters": parameters,
             "requestBody": {"required": True, "content": {"application/geo+json": {"schema": {"type": "object"}}}},
-            "responses": {status: {"description": summary}, "400": _PROBLEM, "403": _PROBLEM}}
+            "responses": {status: {"description": summary}, "400": _PROBLEM, "403": _PROBLEM, "404": _PROBLEM}}
 
 
 def openapi_document(server: str) -> dict:
@@ -116,7 +120,8 @@ def openapi_document(server: str) -> dict:
             **_get(f"one {cid} feature", [_ref("f"), _ref("crs"), fid], "application/geo+json"),
             "put": _edit(f"replace a {cid} feature (editors)", [fid], "204"),
             "delete": {"summary": f"delete a {cid} feature (editors)", "parameters": [fid],
-                       "responses": {"204": {"description": "deleted"}, "403": _PROBLEM, "409": _PROBLEM}}}
+                       "responses": {"204": {"description": "deleted"}, "403": _PROBLEM, "404": _PROBLEM,
+                                     "409": _PROBLEM}}}
     return {
         "openapi": "3.0.3",
         "info": {"title": "Qala OGC API", "version": "1.0.0",
