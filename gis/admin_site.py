@@ -21,3 +21,20 @@ class CityAdminSite(admin.AdminSite):
                 if layer is not None:
                     model["name"] = f"{model['name']} — {counts[layer.id]:,}"
         return apps
+
+    def login(self, request, extra_context=None):
+        """The admin's login is throttled like the site's (gis/throttle.py)."""
+        from django.contrib.admin.forms import AdminAuthenticationForm
+        from django.template.response import TemplateResponse
+
+        from gis import throttle
+
+        if request.method == "POST":
+            wait = throttle.wait_seconds(request, request.POST.get("username", ""))
+            if wait:
+                form = throttle.form_with_error(self.login_form or AdminAuthenticationForm, request,
+                                                throttle.refusal(request, wait))
+                context = {**self.each_context(request), "title": "Log in", "form": form,
+                           "username": "", **(extra_context or {})}
+                return throttle.throttled_response(TemplateResponse(request, "admin/login.html", context), wait)
+        return super().login(request, extra_context)

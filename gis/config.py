@@ -92,3 +92,21 @@ PAVING_YEAR = env_int("QALA_PAVING_YEAR", 0)
 PAVING_PER_YEAR = env_int("QALA_PAVING_PER_YEAR", 70)
 # a KSK with complaints from more than this many distinct addresses in the period: signal
 KSK_SIGNAL_ADDRESSES = env_int("QALA_KSK_SIGNAL_ADDRESSES", 10)
+
+# Security (docs/security.md). Rate limits: requests per client IP per window, by endpoint group;
+# 0 turns a group's limit off. Signed-in staff (session or API token) are not limited by IP.
+RATE_WINDOW = env_int("QALA_RATE_WINDOW", 60)
+RATE_TILES = env_int("QALA_RATE_TILES", 6000)  # /tiles/ and OGC tiles: a map pans in bursts
+RATE_API = env_int("QALA_RATE_API", 600)  # /ogc/, /open311/, /api/search, /api/here
+RATE_PAGES = env_int("QALA_RATE_PAGES", 300)  # public web pages and everything else
+RATE_LOGIN = env_int("QALA_RATE_LOGIN", 30)  # login form posts
+# proxies (IPs or CIDR ranges) whose X-Forwarded-For is believed; empty: REMOTE_ADDR only
+TRUSTED_PROXIES = tuple(p.strip() for p in env_str("QALA_TRUSTED_PROXIES", "").split(",") if p.strip())
+# login throttling: this many failed logins for one user name (or from one IP) in the window lock it out
+LOGIN_FAILURES = env_int("QALA_LOGIN_FAILURES", 5)
+LOGIN_IP_FAILURES = env_int("QALA_LOGIN_IP_FAILURES", 20)
+LOGIN_WINDOW = env_int("QALA_LOGIN_WINDOW", 900)
+# origins (https://host) allowed to read the public read-only APIs from a browser; "*" any; empty: no CORS
+CORS_ORIGINS = tuple(o.strip().rstrip("/") for o in env_str("QALA_CORS_ORIGINS", "").split(",") if o.strip())
+# "json": one JSON object per line (for a log collector); "text": plain lines for a terminal
+LOG_FORMAT = env_str("QALA_LOG_FORMAT", "json")

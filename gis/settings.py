@@ -45,7 +45,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "gis.jsonlog.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "gis.cors.CorsMiddleware",
     "gis.replicas.ReadOnlyRequestMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -54,6 +56,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "gis.tokens.TokenAuthMiddleware",
+    "gis.ratelimit.RateLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "gis.errors.ProblemMiddleware",
@@ -175,3 +178,14 @@ QALA_WORKFLOW = {
 # the paving queue's weights (web/paving.py): apartments served, appeals about the yard, area
 QALA_PAVING_WEIGHTS = dict(zip(("apartments", "appeals", "area"), config.PAVING_WEIGHTS))
 QALA_PAVING_PLAN = {"year": config.PAVING_YEAR, "per_year": config.PAVING_PER_YEAR}
+
+# Security controls (docs/security.md): rate limits per client IP, login throttling, CORS, JSON logs.
+QALA_RATE_LIMITS = {"window": config.RATE_WINDOW, "tiles": config.RATE_TILES, "api": config.RATE_API,
+                    "pages": config.RATE_PAGES, "login": config.RATE_LOGIN}
+QALA_TRUSTED_PROXIES = config.TRUSTED_PROXIES
+QALA_LOGIN_THROTTLE = {"failures": config.LOGIN_FAILURES, "ip_failures": config.LOGIN_IP_FAILURES,
+                       "window": config.LOGIN_WINDOW}
+QALA_CORS_ORIGINS = config.CORS_ORIGINS
+LOGGING["formatters"] = {"json": {"()": "gis.jsonlog.JsonFormatter"},
+                         "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}}
+LOGGING["handlers"]["console"]["formatter"] = "text" if config.LOG_FORMAT == "text" else "json"
