@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from gis import throttle
 from web.views import common, dashboard, operator, planner, public
 
 app_name = "web"
@@ -22,7 +23,7 @@ urlpatterns = [
     path("planner/segments/<int:segment_id>/accidents", planner.segment_accidents, name="segment-accidents"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("dashboard.json", dashboard.dashboard_json, name="dashboard-json"),
-    path("login/", auth_views.LoginView.as_view(template_name="web/login.html", next_page="web:home"), name="login"),
+    path("login/", throttle.LoginView.as_view(template_name="web/login.html", next_page="web:home"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(next_page="web:home"), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
