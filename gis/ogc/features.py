@@ -49,6 +49,7 @@ class Page:
     more: bool
     number_matched: int | None
     estimate: int | None
+    ids: list[int] = field(default_factory=list)  # the features' ids, in page order (for the audit log)
 
 
 def geometry_sql(coll: Collection, target: crs_mod.Crs) -> str:
@@ -138,7 +139,7 @@ def page(coll: Collection, q: Query) -> Page:
             matched = q.offset + len(rows)
         else:
             matched, estimate = _count(cur, table, clauses, params)
-    return Page([r[0] for r in rows], rows[-1][1] if rows else None, more, matched, estimate)
+    return Page([r[0] for r in rows], rows[-1][1] if rows else None, more, matched, estimate, [r[1] for r in rows])
 
 
 def _count(cur, table: str, clauses: list[str], params: list) -> tuple[int | None, int | None]:

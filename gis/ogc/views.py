@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 
-from gis import config
+from gis import audit, config
 from gis.ogc import crs as crs_mod
 from gis.ogc import editing, features, params
 from gis.ogc.collections import Collection, all_collections, collection, extent
@@ -221,6 +221,8 @@ def items(request: HttpRequest, collection_id: str) -> HttpResponse:
     q = parse_query(request, coll)
     html = wants_html(request)
     page = features.page(coll, q)
+    if q.personal and coll.layer.personal_fields:
+        audit.record(request, coll.id, page.ids)
     tail = {"numberReturned": len(page.features),
             "timeStamp": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "links": _page_links(request, coll, q, page)}
@@ -261,6 +263,8 @@ def item(request: HttpRequest, collection_id: str, feature_id: str) -> HttpRespo
     target = crs_mod.parse(request.GET.get("crs"), "crs")
     personal = sees_personal(request)
     text = features.one(coll, feature_id, target, personal)
+    if personal and coll.layer.personal_fields:
+        audit.record(request, coll.id, [feature_id])
     if wants_html(request):
         return _private(html_response(request, "item.html", {"collection": coll, "feature": json.loads(text),
                                                              "fields": _fields(coll, personal)}), personal)
