@@ -25,5 +25,6 @@ class Command(BaseCommand):
         os.execv(gunicorn, [
             gunicorn, "gis.wsgi:application", "--bind", bind, "--workers", str(workers),
             "--worker-class", "gthread", "--threads", "4", "--timeout", "60", "--graceful-timeout", "20",
-            "--access-logfile", "-", "--error-logfile", "-",
+            # no access log: gis.jsonlog writes one JSON line per request (without query strings)
+            "--error-logfile", "-",
         ])
