@@ -17,6 +17,14 @@ def _fresh_cache():
     yield
 
 
+@pytest.fixture(autouse=True)
+def _no_rate_limits_without_a_database(request, settings):
+    """The rate limiter counts in the database; a test without one (a pure view) is not limited."""
+    uses_db = {"db", "transactional_db", "live_server"} & set(request.fixturenames)
+    if not uses_db and not request.node.get_closest_marker("django_db"):
+        settings.QALA_RATE_LIMITS = {**settings.QALA_RATE_LIMITS, "tiles": 0, "api": 0, "pages": 0, "login": 0}
+
+
 @pytest.fixture
 def city_bbox(settings):
     return settings.QALA_CITY["bbox"]
