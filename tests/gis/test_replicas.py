@@ -85,7 +85,8 @@ SCRIPT = textwrap.dedent("""
     out["plain_read_db"] = Camera.objects.all().db
     with CaptureQueriesContext(connections["replica"]) as rq, CaptureQueriesContext(connections["default"]) as pq:
         status = Client().get("/api/search", {"q": "Жамбыла 15"}).status_code
-    out["search"] = [status, len(rq), len(pq)]
+    # the rate limiter's counter is a write, on the primary by design (gis/ratelimit.py)
+    out["search"] = [status, len(rq), len([q for q in pq if "qala_ratecounter" not in q["sql"]])]
     with CaptureQueriesContext(connections["replica"]) as rq:
         Client().get("/admin/login/")
     out["admin_on_replica"] = len(rq)
