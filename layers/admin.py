@@ -98,6 +98,15 @@ class AppealEventInline(admin.TabularInline):
 class AppealAdmin(LayerAdmin):
     inlines = [AppealEventInline]
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """The form shows the caller's personal fields: the view goes to the audit log (gis/audit.py)."""
+        from gis import audit
+
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if request.method == "GET" and response.status_code == 200 and str(object_id).isdigit():
+            audit.record(request, "appeals", [object_id])
+        return response
+
 
 LAYER_ADMINS = {Appeal: AppealAdmin}  # layers whose editor adds something to LayerAdmin
 for layer in registry:
