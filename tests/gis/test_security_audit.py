@@ -60,3 +60,13 @@ def test_the_log_is_append_only_in_the_database(client, city, operator):  # noqa
     with pytest.raises(IntegrityError), transaction.atomic():
         row.delete()
     assert PersonalDataView.objects.get().object_ids == [city["appeals"][0].pk]
+
+
+def test_the_admin_form_of_an_appeal_is_logged(client, city, django_user_model):  # noqa: F811
+    root = django_user_model.objects.create_superuser("root")
+    client.force_login(root)
+    appeal = city["appeals"][0]
+    assert "+7 701 555 12 34" in client.get(f"/admin/layers/appeal/{appeal.pk}/change/").content.decode()
+    client.get("/admin/layers/appeal/")  # the list shows public fields only
+    row = PersonalDataView.objects.get()
+    assert row.user == root and row.object_ids == [appeal.pk]
