@@ -11,6 +11,7 @@ import datetime as dt
 from django.conf import settings
 
 from layers.registry import Layer, registry
+from tiles.sources import BASEMAP
 
 # Dig orders are coloured by the state of their restoration deadline.
 DEADLINE_SOON_DAYS = 7
@@ -56,10 +57,10 @@ def _color(layer: Layer, today: dt.date):
     return layer.style.color
 
 
-def style_layers(layer: Layer, today: dt.date, visible: bool = True) -> list[dict]:
+def style_layers(layer: Layer, today: dt.date, visible: bool = True, source: str | None = None) -> list[dict]:
     """The MapLibre layers drawing one registry layer (ids start with the registry id)."""
     color = _color(layer, today)
-    common = {"source": layer.id, "source-layer": layer.id, "minzoom": layer.min_zoom,
+    common = {"source": source or layer.id, "source-layer": layer.id, "minzoom": layer.min_zoom,
               "metadata": {"qala:layer": layer.id},
               "layout": {"visibility": "visible" if visible else "none"}}
     kind = _kind(layer)
@@ -115,14 +116,20 @@ def build_style(base_url: str, visible: set[str] | None = None, today: dt.date |
     style = {"version": 8, "name": "qala", "center": [lon, lat], "zoom": 12,
              "sources": {}, "layers": [{"id": "background", "type": "background",
                                         "paint": {"background-color": BACKGROUND}}]}
+    # the basemap's layers come in one combined tile: one request per map tile instead of six
+    style["sources"]["basemap"] = {
+        "type": "vector", "tiles": [f"{base_url}/tiles/basemap/{{z}}/{{x}}/{{y}}.mvt"],
+        "minzoom": min(min(registry.get(name).min_zoom for name in BASEMAP), TILE_MAX_ZOOM), "maxzoom": TILE_MAX_ZOOM}
     for layer in registry:
         if not layer.on_map:
             continue
-        style["sources"][layer.id] = {
-            "type": "vector", "tiles": [f"{base_url}/tiles/{layer.id}/{{z}}/{{x}}/{{y}}.mvt"],
-            "minzoom": 0 if layer.aggregate else min(layer.min_zoom, TILE_MAX_ZOOM), "maxzoom": TILE_MAX_ZOOM,
-        }
-        style["layers"] += style_layers(layer, today, visible is None or layer.id in visible)
+        source = "basemap" if layer.id in BASEMAP else layer.id
+        if source == layer.id:
+            style["sources"][layer.id] = {
+                "type": "vector", "tiles": [f"{base_url}/tiles/{layer.id}/{{z}}/{{x}}/{{y}}.mvt"],
+                "minzoom": 0 if layer.aggregate else min(layer.min_zoom, TILE_MAX_ZOOM), "maxzoom": TILE_MAX_ZOOM,
+            }
+        style["layers"] += style_layers(layer, today, visible is None or layer.id in visible, source)
     # appeal density (a raster heat map from tiles/): the planner's hotspot layer, hidden until switched on
     style["sources"]["density"] = {"type": "raster", "tileSize": 256, "minzoom": 10, "maxzoom": TILE_MAX_ZOOM,
                                    "tiles": [f"{base_url}/tiles/raster/density/all/{{z}}/{{x}}/{{y}}.png"]}

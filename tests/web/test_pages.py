@@ -7,6 +7,7 @@ from django.utils import timezone
 from layers.appeals import Appeal
 from layers.registry import registry
 from tests.web.conftest import SECRET_NAME, SECRET_PHONE, X0, Y0, make_user
+from tiles.sources import BASEMAP
 from web.mapstyle import DEADLINE_COLORS, build_style
 
 
@@ -79,9 +80,17 @@ def test_paving_queue_ranks_the_big_yard_first_and_shows_weights(client, quarter
 
 def test_style_is_built_from_the_registry_and_stays_on_our_server(client, db):
     style = client.get("/map/style.json").json()
+    assert style["sources"]["basemap"]["tiles"] == ["http://testserver/tiles/basemap/{z}/{x}/{y}.mvt"]
+    drawn = {lay["metadata"]["qala:layer"]: lay for lay in style["layers"] if "qala:layer" in lay.get("metadata", {})}
     for layer in registry:
-        if layer.id != "organizations":
+        if not layer.on_map:
+            assert layer.id not in drawn and layer.id not in style["sources"]
+        elif layer.id in BASEMAP:  # one combined tile for the city's base layers
+            assert drawn[layer.id]["source"] == "basemap" and drawn[layer.id]["source-layer"] == layer.id
+            assert layer.id not in style["sources"]
+        else:
             assert style["sources"][layer.id]["tiles"] == [f"http://testserver/tiles/{layer.id}/{{z}}/{{x}}/{{y}}.mvt"]
+            assert drawn[layer.id]["source"] == layer.id
     assert "glyphs" not in style and "sprite" not in style
     assert all(lay["type"] != "symbol" for lay in style["layers"])
     urls = re.findall(r"https?://[^/\"]+", client.get("/map/style.json").content.decode())
