@@ -128,7 +128,14 @@ TILEJSON = {"type": "object", "required": ["tilejson", "tiles", "minzoom", "maxz
                                "properties": {"id": {"type": "string"}, "fields": OBJECT}}}}}
 
 
+def _lon_lat() -> tuple[dict, dict]:
+    """Degrees (EPSG:4326) inside the city's extent; a point outside it is a 400 (outside-city)."""
+    x0, y0, x1, y1 = settings.QALA_CITY["bbox"]
+    return {"type": "number", "minimum": x0, "maximum": x1}, {"type": "number", "minimum": y0, "maximum": y1}
+
+
 def _geocoding() -> dict:
+    lon, lat = _lon_lat()
     return {
         "/api/search": _get("find a house by address (old or new street name, either language, a typo) or a landmark", [
             param("q", "query", {"type": "string", "minLength": 1, "maxLength": MAX_QUERY}, required=True),
@@ -138,8 +145,7 @@ def _geocoding() -> dict:
                                                                       "results": {"type": "array", "items": HIT}}}),
              **problems(400)}),
         "/api/here": _get("what is at a point: building, yard, district, who is responsible, works, appeals", [
-            param("lon", "query", {"type": "number", "minimum": -180, "maximum": 180}, required=True),
-            param("lat", "query", {"type": "number", "minimum": -90, "maximum": 90}, required=True),
+            param("lon", "query", lon, required=True), param("lat", "query", lat, required=True),
             param("radius", "query", {"type": "integer", "minimum": 1, "maximum": 2000, "default": 300},
                   description="metres"),
             param("days", "query", {"type": "integer", "minimum": 1, "maximum": 1098, "default": 90},
@@ -150,9 +156,10 @@ def _geocoding() -> dict:
 
 def _workflow(categories: list[str]) -> dict:
     number = param("number", "path", PATH_TEXT, description="the appeal's registration number")
+    lon, lat = _lon_lat()
     create_body = {"type": "object", "required": ["category", "lon", "lat"], "properties": {
         "category": {"type": "string", "enum": categories} if categories else {"type": "string"},
-        "incident_type": {"type": "string"}, "lon": {"type": "number"}, "lat": {"type": "number"},
+        "incident_type": {"type": "string"}, "lon": lon, "lat": lat,
         "channel": {"type": "string", "enum": [c for c, _ in CHANNELS], "default": "phone"},
         "caller_name": {"type": "string"}, "caller_phone": {"type": "string"},
         "description": {"type": "string"}, "address": {"type": "string"}}}
