@@ -34,9 +34,12 @@ def wait_seconds(request, username: str) -> int:
 
 @receiver(user_login_failed, dispatch_uid="qala-login-failed")
 def _count_failure(sender, credentials, request=None, **kwargs):
+    """A failure without a request (a script calling authenticate()) has no address to count."""
     window = settings.QALA_LOGIN_THROTTLE["window"]
-    for name in _names(request, credentials.get("username", "")):
-        ratelimit.hit(name, window)
+    user_key, ip_key = _names(request, credentials.get("username", ""))
+    ratelimit.hit(user_key, window)
+    if request is not None:
+        ratelimit.hit(ip_key, window)
 
 
 @receiver(user_logged_in, dispatch_uid="qala-logged-in")
