@@ -100,6 +100,7 @@ def prepare(args) -> dict:
         call_command("migrate", verbosity=0)
     if args.demo:
         call_command("demo_data", verbosity=0)
+        fresh_tile_cache()
     load_catalog()
     roles.ensure_groups()
     user, _ = get_user_model().objects.get_or_create(username="load-operator", defaults={"is_staff": True})
@@ -109,6 +110,32 @@ def prepare(args) -> dict:
     queries = list(Street.objects.exclude(name="").values_list("name", flat=True).distinct()[:200])
     return {"tokens": [(t.pk, key) for t, key in tokens], "queries": [q.split()[-1] for q in queries] or
             list(FALLBACK_QUERIES)}
+
+
+def fresh_tile_cache() -> None:
+    """Start the scratch database's tiles cold: no disk tiles, no change log. The log of the demo
+    load (~50,000 rows) is re-sent with every tile request while any transaction in the cluster
+    holds the snapshot horizon back (tiles/changes.py), which on a shared machine made each tile
+    take ~35 s; with no cached tile nothing can be stale."""
+    import shutil
+
+    from django.db import connection
+
+    from tiles.cache import cache_root
+
+    shutil.rmtree(cache_root(), ignore_errors=True)
+    with connection.cursor() as cur:
+        cur.execute("DELETE FROM qala_tile_change")
+
+
+def oldest_transaction_s() -> float:
+    """Age of the cluster's oldest open transaction: it holds the tile change log's horizon."""
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute("SELECT coalesce(extract(epoch FROM max(now() - xact_start)), 0) FROM pg_stat_activity "
+                    "WHERE backend_xid IS NOT NULL OR backend_xmin IS NOT NULL")
+        return float(cur.fetchone()[0])
 
 
 class Server:
@@ -140,13 +167,13 @@ class Server:
                 self.kill()
 
     async def ready(self, client, timeout: float = 300) -> float:
-        """Seconds until /ready answers 200."""
+        """Seconds until /ready answers 200 (probes wait up to 10 s: the server may be busy, not down)."""
         started = time.monotonic()
         while time.monotonic() - started < timeout:
             if self.proc.poll() is not None:
                 raise SystemExit(f"the server exited ({self.proc.returncode}); see {self.log}")
             try:
-                if (await client.get(f"http://127.0.0.1:{self.port}/ready", timeout=5)).status_code == 200:
+                if (await client.get(f"http://127.0.0.1:{self.port}/ready", timeout=10)).status_code == 200:
                     return time.monotonic() - started
             except Exception:  # noqa: BLE001 - not up yet
                 pass
@@ -374,6 +401,7 @@ def main(argv=None) -> int:
     from django.db import connection
 
     before_id = last_appeal_id()
+    held_before = oldest_transaction_s()
     connection.close()  # the server's workers, not this process, hold connections during the run
     server = Server(free_port(), args.workers, args.log)
     try:
@@ -382,6 +410,8 @@ def main(argv=None) -> int:
         server.stop()
     check = verify(result["stats"], [pk for pk, _ in prepared["tokens"]], before_id)
     print(report(args, result, check))
+    print(f"Oldest open transaction in the cluster: {held_before:.0f} s at the start, {oldest_transaction_s():.0f} s "
+          f"at the end (holds the tile change log's horizon back: see tiles/changes.py).")
     if args.json:
         stats = result["stats"]
         args.json.write_text(json.dumps({
