@@ -41,7 +41,6 @@ TILE_SOURCES = ("basemap", "appeals", "buildings")
 CATEGORIES = (("water", "water.leak"), ("heating", "heating.cold_flat"), ("roads", "roads.pothole"),
               ("waste", "waste.not_collected"), ("lighting", None))
 FALLBACK_QUERIES = ("Жамбыла", "Абая", "Конституции", "Интернациональная", "Букетова", "Мира")
-RETRYABLE = ("refused", "dropped", "timeout", "5xx")
 
 
 def free_port() -> int:
