@@ -148,7 +148,7 @@ def _point(data) -> Point:
         raise Open311Error("lat and long are required (address_string alone cannot be located yet)")
     try:
         point = Point(float(data["long"]), float(data["lat"]), srid=4326)
-    except ValueError:
+    except (TypeError, ValueError):  # TypeError: a JSON body's list or object
         raise Open311Error("lat and long must be numbers") from None
     try:
         check_geometry(point)
@@ -171,11 +171,13 @@ def create(data, idempotency_key: str | None = None) -> tuple[dict, bool]:
     `idempotency_key` field, for clients that cannot set headers)."""
     from gis.workflow.appeals import register, request_key
 
-    token = ApiToken.authenticate(data.get("api_key"))
+    key = data.get("api_key")
+    token = ApiToken.authenticate(key) if isinstance(key, str) else None
     if token is None:
         raise MissingApiKey("a valid api_key is required to file a request")
     services = by_code()
-    service = services.get(data.get("service_code") or "")
+    code = data.get("service_code")
+    service = services.get(code) if isinstance(code, str) else None  # a JSON body may send a list or object
     if service is None:
         raise Open311Error(f"service_code must be one of: {', '.join(services)}")
     point = _point(data)
