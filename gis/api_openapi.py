@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import JsonResponse
+from django.views.decorators.http import require_GET
 
 from gis.geocoding.search import MAX_QUERY
 from gis.ogc.formats import OPENAPI
@@ -254,6 +255,7 @@ def openapi_document(server: str) -> dict:
     }
 
 
+@require_GET
 def openapi_view(request):
     return JsonResponse(openapi_document(request.build_absolute_uri("/").rstrip("/")), content_type=OPENAPI,
                         json_dumps_params={"ensure_ascii": False})

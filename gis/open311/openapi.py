@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import JsonResponse
+from django.views.decorators.http import require_GET
 
 from gis.ogc.formats import OPENAPI
 from gis.open311.requests import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
@@ -155,6 +156,7 @@ def openapi_document(server: str) -> dict:
     }
 
 
+@require_GET
 def openapi_view(request):
     return JsonResponse(openapi_document(request.build_absolute_uri("/open311/v2")), content_type=OPENAPI,
                         json_dumps_params={"ensure_ascii": False})
