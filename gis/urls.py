@@ -14,3 +14,5 @@ urlpatterns = [
     path("open311/v2/", include("gis.open311.urls")),
     path("", include("web.urls")),
 ]
+
+handler404 = "gis.not_found.page_not_found"  # API paths: a problem document, not a page
