@@ -11,13 +11,16 @@ from __future__ import annotations
 import argparse
 import cProfile
 import json
+import os
 import pstats
 import random
 import statistics
 import sys
 import time
 
-from create_appeals_http import prepare
+os.environ.setdefault("QALA_LOG_LEVEL", "WARNING")  # no log line per request on the terminal
+
+from create_appeals_http import prepare  # noqa: E402
 
 
 def main() -> None:

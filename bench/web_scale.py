@@ -1,8 +1,10 @@
-"""Do the pages stay responsive with 1M appeals? The demo city plus 1M scale appeals in a
-database of its own (qala_bench_web), each page and data endpoint timed through the Django
-stack in-process, as a table of p50/max over a few requests.
+"""Do the pages stay responsive with 1M (or 5M) appeals? The demo city plus the scale appeals
+in a database of its own (qala_bench_web for 1M, qala_bench_web5m for 5M), each page and
+data endpoint timed through the Django stack in-process, as a table of p50/max over a few
+requests; then each dashboard query, the direct one over the appeals (as the dashboard
+read them before the rollup) beside the rollup's, and whether their numbers agree.
 
-    .venv/bin/python bench/web_scale.py [--appeals 1000000]
+    .venv/bin/python bench/web_scale.py [--appeals 1000000|5000000] [--repeat 5]
 """
 from __future__ import annotations
 
@@ -15,7 +17,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-os.environ.setdefault("QALA_PG_DB", "qala_bench_web")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gis.settings")
 sys.path.insert(0, str(ROOT))
 QALA = str(ROOT / ".venv" / "bin" / "qala")
@@ -29,7 +30,10 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--appeals", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--dashboard-only", action="store_true", help="skip the page timings")
     args = parser.parse_args()
+    millions = args.appeals // 1_000_000
+    os.environ.setdefault("QALA_PG_DB", "qala_bench_web" if millions <= 1 else f"qala_bench_web{millions}m")
     qala("migrate", "--verbosity", "0")
     qala("load-catalog")
     qala("demo-data")
@@ -71,13 +75,100 @@ def main():
         ("dashboard data /dashboard.json", staff, "/dashboard.json"),
     ]
     print(f"\n{total:,} appeals in the database\n{'page':<44}{'status':>7}{'first ms':>10}{'p50 ms':>9}{'max ms':>9}")
-    for name, client, url in cases:
+    for name, client, url in ([] if args.dashboard_only else cases):
         times, status = [], None
         for _ in range(args.repeat):
             t = time.perf_counter()
             status = client.get(url).status_code
             times.append((time.perf_counter() - t) * 1000)
         print(f"{name:<44}{status:>7}{times[0]:>10.0f}{statistics.median(times):>9.0f}{max(times):>9.0f}")
+    dashboard_queries(args.repeat)
+
+
+# the dashboard's queries before the rollup (web/dashboard.py until layers 0010), as the baseline
+DIRECT_GROUPED = """
+SELECT {key} AS key, count(*) AS received,
+       count(*) FILTER (WHERE a.closed_at IS NOT NULL) AS closed,
+       count(*) FILTER (WHERE a.closed_at IS NULL AND a.due_at < %(now)s) AS overdue,
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY round(extract(epoch FROM a.closed_at - a.registered_at) / 8640))
+           FILTER (WHERE a.closed_at IS NOT NULL) AS median_tenths
+FROM layers_appeal a {join}
+WHERE a.registered_at >= %(since)s
+GROUP BY 1 ORDER BY received DESC LIMIT 50
+"""
+DIRECT = {
+    "by category": DIRECT_GROUPED.format(key="a.category", join=""),
+    "by district": DIRECT_GROUPED.format(key="d.id", join="LEFT JOIN layers_district d ON d.id = a.district_id"),
+    "by executor": DIRECT_GROUPED.format(key="o.id", join="LEFT JOIN layers_organization o ON o.id = a.executor_id"),
+    "trend": """SELECT (a.registered_at AT TIME ZONE %(tz)s)::date AS day, count(*) FROM layers_appeal a
+                WHERE a.registered_at >= %(since)s GROUP BY 1 ORDER BY 1""",
+}
+
+
+def _ms(fn, repeat):
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        result = fn()
+        times.append((time.perf_counter() - t) * 1000)
+    return statistics.median(times), max(times), result
+
+
+def dashboard_queries(repeat: int) -> None:
+    """Each dashboard query, direct and from the rollup, and whether the numbers agree."""
+    import datetime as dt
+
+    from django.db import connection
+    from django.utils import timezone
+
+    from web import dashboard
+
+    def run(sql, params):
+        def go():
+            with connection.cursor() as cur:
+                cur.execute(sql, params)
+                return cur.fetchall()
+        return go
+
+    t = time.perf_counter()
+    with connection.cursor() as cur:
+        cur.execute("SELECT qala_appeal_rollup_compact()")
+        folded = cur.fetchone()[0]
+    print(f"\nfirst compaction folded {folded:,} delta rows in {time.perf_counter() - t:.1f} s")
+    with connection.cursor() as cur:  # steady state: autovacuum would do this shortly after a bulk import
+        cur.execute("VACUUM ANALYZE qala_appeal_rollup_delta")
+        cur.execute("VACUUM ANALYZE qala_appeal_rollup")
+        cur.execute("SELECT count(*), count(DISTINCT day) FROM qala_appeal_rollup")
+        rows, days = cur.fetchone()
+    print(f"rollup: {rows:,} rows over {days:,} days")
+    print(f"\n{'dashboard query':<34}{'days':>6}{'direct p50':>12}{'max':>8}{'rollup p50':>12}{'max':>8}{'agree':>7}")
+    for days in (7, 90, 365, 1095):
+        now = timezone.now()
+        since = now - dt.timedelta(days=days)
+        first_day = timezone.localdate(since)
+        edge = timezone.make_aware(dt.datetime.combine(first_day + dt.timedelta(days=1), dt.time()))
+        params = {"now": now, "since": since, "first_day": first_day, "edge": edge,
+                  "tz": timezone.get_current_timezone_name()}
+        direct = {name: _ms(run(sql, params), repeat) for name, sql in DIRECT.items()}
+        rolled = {"histogram (received, closed, median)": _ms(run(dashboard.HISTOGRAM, params), repeat),
+                  "overdue counts (open appeals)": _ms(run(dashboard.OVERDUE_COUNTS, params), repeat),
+                  "overdue list (top 100)": _ms(run(dashboard.OVERDUE_LIST, params), repeat),
+                  "trend": _ms(run(dashboard.TREND, params), repeat)}
+        whole = _ms(lambda: dashboard.summary(days, now=now), repeat)
+        shown = whole[2]
+        agree = {
+            "by category": {r[0]: r[1:4] for r in direct["by category"][2]}
+            == {r["key"]: (r["received"], r["closed"], r["overdue"]) for r in shown["by_category"]},
+            "trend": {d: n for d, n in direct["trend"][2]} == {r["day"]: r["received"] for r in shown["trend"]
+                                                               if r["received"]},
+        }
+        for name, (p50, top, _) in direct.items():
+            print(f"{'direct ' + name:<34}{days:>6}{p50:>12.0f}{top:>8.0f}{'':>12}{'':>8}"
+                  f"{('yes' if agree[name] else 'NO') if name in agree else '':>7}")
+        for name, (p50, top, _) in rolled.items():
+            print(f"{name:<34}{days:>6}{'':>12}{'':>8}{p50:>12.0f}{top:>8.0f}")
+        total_direct = sum(v[0] for v in direct.values())
+        print(f"{'whole dashboard (summary)':<34}{days:>6}{total_direct:>12.0f}{'':>8}{whole[0]:>12.0f}{whole[1]:>8.0f}")
 
 
 if __name__ == "__main__":

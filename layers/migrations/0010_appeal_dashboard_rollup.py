@@ -22,6 +22,9 @@ CREATE TABLE qala_appeal_rollup (
 );
 CREATE TABLE qala_appeal_rollup_delta (day date NOT NULL, dim "char" NOT NULL, key text, tenths integer,
                                        n bigint NOT NULL);
+-- emptied by every compaction: vacuum it early, or readers scan the dead rows of a bulk import
+ALTER TABLE qala_appeal_rollup_delta SET (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 1000,
+                                          autovacuum_vacuum_insert_scale_factor = 0);
 
 CREATE FUNCTION qala_appeal_rollup_ins() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
