@@ -93,6 +93,11 @@ PAVING_PER_YEAR = env_int("QALA_PAVING_PER_YEAR", 70)
 # a KSK with complaints from more than this many distinct addresses in the period: signal
 KSK_SIGNAL_ADDRESSES = env_int("QALA_KSK_SIGNAL_ADDRESSES", 10)
 
+# Imports (importers/): a zip or gzip may unpack to at most this many MB, and a member over
+# 16 MB may not be packed tighter than this ratio (real GIS files 5-20x, a zip bomb ~1000x).
+IMPORT_MAX_UNPACKED_MB = env_int("QALA_IMPORT_MAX_UNPACKED_MB", 4096)
+IMPORT_MAX_RATIO = env_int("QALA_IMPORT_MAX_RATIO", 200)
+
 # Security (docs/security.md). Rate limits: requests per client IP per window, by endpoint group;
 # 0 turns a group's limit off. Signed-in staff (session or API token) are not limited by IP.
 RATE_WINDOW = env_int("QALA_RATE_WINDOW", 60)

@@ -73,3 +73,16 @@ class ReplaceRefused(ImportFailed):
 
     status = 409
     code = "replace-refused"
+
+
+class ArchiveRefused(ImportFailed):
+    """A zip whose members leave the archive (../, absolute paths, links) or are far too many."""
+
+    code = "archive-refused"
+
+
+class ArchiveTooLarge(ArchiveRefused):
+    """A zip or gzip that would unpack to too much, or packed as tight as a bomb."""
+
+    status = 413
+    code = "archive-too-large"

@@ -7,8 +7,10 @@ driver leaves in an hstore-like `other_tags` column unless an osmconf says other
 from __future__ import annotations
 
 import csv
+import gzip
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
@@ -20,7 +22,8 @@ from pyogrio.errors import DataLayerError, DataSourceError, FieldError, Geometry
 from pyproj import CRS
 from pyproj.exceptions import CRSError
 
-from importers.errors import EmptyFile, UnknownCRS, UnreadableFile, WrongGeometryType
+from gis import config
+from importers.errors import ArchiveRefused, ArchiveTooLarge, EmptyFile, UnknownCRS, UnreadableFile, WrongGeometryType
 from layers.registry import registry
 
 GDAL_ERRORS = (DataSourceError, DataLayerError, FieldError, GeometryError, RuntimeError, OSError)
@@ -84,6 +87,7 @@ def gdal_path(path: Path) -> str:
     if suffix == ".zip":
         try:
             with zipfile.ZipFile(path) as zf:
+                check_zip(path, zf.infolist())
                 names = [n for n in zf.namelist() if n.lower().endswith(READABLE_IN_ZIP)]
         except zipfile.BadZipFile:
             raise UnreadableFile(f"{path.name} is not a valid zip archive") from None
@@ -91,8 +95,58 @@ def gdal_path(path: Path) -> str:
             raise EmptyFile(f"{path.name} holds no readable file (looked for {', '.join(READABLE_IN_ZIP)})")
         return f"/vsizip/{path.resolve()}/{names[0]}"
     if suffix == ".gz":
+        check_gzip(path)
         return f"/vsigzip/{path.resolve()}"
     return str(path)
+
+
+# An archive may unpack to at most this much, and a big member may not be packed tighter than
+# this ratio: real GIS files pack 5-20 times, a zip bomb about a thousand times.
+SMALL_MEMBER = 16 << 20
+
+
+def _limits() -> tuple[int, int]:
+    return config.IMPORT_MAX_UNPACKED_MB << 20, config.IMPORT_MAX_RATIO
+
+
+def check_zip(path: Path, members: list[zipfile.ZipInfo]) -> None:
+    """Refuse zip bombs (too big or too tightly packed once unpacked, too many members) and
+    members whose names climb out of the archive or are links, before GDAL reads a byte."""
+    max_bytes, max_ratio = _limits()
+    if len(members) > 10_000:
+        raise ArchiveRefused(f"{path.name} holds {len(members)} members; at most 10000 are read")
+    total = 0
+    for m in members:
+        parts = m.filename.replace("\\", "/").split("/")
+        if m.filename.startswith(("/", "\\")) or ".." in parts or re.match(r"^[A-Za-z]:", m.filename):
+            raise ArchiveRefused(f"{path.name}: member {m.filename[:80]!r} points outside the archive")
+        if (m.external_attr >> 16) & 0o170000 == 0o120000:
+            raise ArchiveRefused(f"{path.name}: member {m.filename[:80]!r} is a symbolic link")
+        total += m.file_size
+        if m.file_size > SMALL_MEMBER and m.file_size > max(m.compress_size, 1) * max_ratio:
+            ratio = m.file_size // max(m.compress_size, 1)
+            raise ArchiveTooLarge(f"{path.name}: member {m.filename[:80]!r} unpacks {ratio} times its packed "
+                                  f"size (at most {max_ratio}); it looks like a zip bomb")
+    if total > max_bytes:
+        raise ArchiveTooLarge(f"{path.name} unpacks to {total >> 20} MB; at most {max_bytes >> 20} MB "
+                             "(QALA_IMPORT_MAX_UNPACKED_MB)")
+
+
+def check_gzip(path: Path) -> None:
+    """A gzip file carries no trustworthy size, so count while unpacking, and stop at the limit."""
+    max_bytes, max_ratio = _limits()
+    allowed = min(max_bytes, max(SMALL_MEMBER, path.stat().st_size * max_ratio))
+    total = 0
+    try:
+        with gzip.open(path, "rb") as f:
+            while chunk := f.read(1 << 20):
+                total += len(chunk)
+                if total > allowed:
+                    raise ArchiveTooLarge(f"{path.name} unpacks to more than {allowed >> 20} MB "
+                                         f"({max_ratio} times its size, at most {max_bytes >> 20} MB); "
+                                         "it looks like a gzip bomb")
+    except (OSError, EOFError, zlib.error) as exc:
+        raise UnreadableFile(f"{path.name} is not a valid gzip file ({_gdal_message(exc)[:80]})") from None
 
 
 def open_source(path: str | Path, layer_id: str, target_type: str, *, source_layer: str | None = None,
