@@ -97,6 +97,8 @@ KSK_SIGNAL_ADDRESSES = env_int("QALA_KSK_SIGNAL_ADDRESSES", 10)
 # 16 MB may not be packed tighter than this ratio (real GIS files 5-20x, a zip bomb ~1000x).
 IMPORT_MAX_UNPACKED_MB = env_int("QALA_IMPORT_MAX_UNPACKED_MB", 4096)
 IMPORT_MAX_RATIO = env_int("QALA_IMPORT_MAX_RATIO", 200)
+# a request body (JSON, form) larger than this is refused with 413 before any view parses it
+MAX_BODY_MB = env_int("QALA_MAX_BODY_MB", 5)
 
 # Security (docs/security.md). Rate limits: requests per client IP per window, by endpoint group;
 # 0 turns a group's limit off. Signed-in staff (session or API token) are not limited by IP.

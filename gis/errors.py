@@ -31,6 +31,19 @@ class OutsideCity(QalaError):
     code = "outside-city"
 
 
+class BodyTooLarge(QalaError):
+    status = 413
+    code = "body-too-large"
+
+
+class TooManyFields(QalaError):
+    code = "too-many-fields"
+
+
+class NulCharacter(QalaError):
+    code = "nul-character"
+
+
 PROBLEM_JSON = "application/problem+json"
 
 
@@ -51,7 +64,22 @@ class ProblemMiddleware:
     def __call__(self, request):
         return self.get_response(request)
 
+    def process_view(self, request, view, args, kwargs):
+        """A NUL in the path or a query parameter: no name, number or filter holds one, and
+        PostgreSQL text cannot, so it is refused here rather than failing in a query."""
+        if "\x00" in request.path or any("\x00" in k or "\x00" in v for k, vs in request.GET.lists() for v in vs):
+            return problem_response(NulCharacter("the path or a query parameter contains a NUL character (%00)"))
+        return None
+
     def process_exception(self, request, exc):
+        from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+
+        if isinstance(exc, RequestDataTooBig):
+            from django.conf import settings
+
+            exc = BodyTooLarge(f"the request body is over {settings.DATA_UPLOAD_MAX_MEMORY_SIZE >> 20} MB")
+        elif isinstance(exc, (TooManyFieldsSent, TooManyFilesSent)):
+            exc = TooManyFields(str(exc))
         if isinstance(exc, QalaError):
             return problem_response(exc)
         return None

@@ -27,6 +27,9 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = [h for h in config.env_str("QALA_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
+# bodies over the limit are refused (413 problem, gis.errors.ProblemMiddleware); forms: at most 1000 fields
+DATA_UPLOAD_MAX_MEMORY_SIZE = config.MAX_BODY_MB << 20
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 
 INSTALLED_APPS = [
     "gis.apps.QalaAdminConfig",
