@@ -47,7 +47,7 @@ def writable(coll: Collection) -> list[str]:
 def _parse(coll: Collection, body: bytes):
     try:
         doc = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested too deep to parse
         raise InvalidFeature("the body is not valid JSON") from None
     if not isinstance(doc, dict) or doc.get("type") != "Feature":
         raise InvalidFeature("the body must be a GeoJSON Feature")

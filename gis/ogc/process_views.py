@@ -44,7 +44,7 @@ def execute(request: HttpRequest, process_id: str) -> HttpResponse:
     process = processes.get(process_id)
     try:
         body = json.loads(request.body or b"{}")
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested too deep to parse
         raise ProcessInputError("the body is not valid JSON") from None
     if not isinstance(body, dict):
         raise ProcessInputError("the body must be a JSON object with inputs")

@@ -104,7 +104,7 @@ def service_requests(request: HttpRequest, fmt: str) -> HttpResponse:
         if request.content_type == "application/json":
             try:
                 data = json.loads(request.body)
-            except ValueError:
+            except (ValueError, RecursionError):  # not JSON, or nested too deep to parse
                 raise requests.Open311Error("the body is not valid JSON") from None
             if not isinstance(data, dict):
                 raise requests.Open311Error("the body must be a JSON object")

@@ -54,7 +54,7 @@ def api(view):
 def _body(request) -> dict:
     try:
         data = json.loads(request.body or b"{}")
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested too deep to parse
         raise BadRequestBody("the body must be JSON") from None
     if not isinstance(data, dict):
         raise BadRequestBody("the body must be a JSON object")

@@ -41,7 +41,7 @@ def register_appeal(request):
     if request.content_type == "application/json":
         try:
             data = json.loads(request.body or b"{}")
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested too deep to parse
             raise InvalidAppeal("The request body is not JSON.") from None
         if not isinstance(data, dict):
             raise InvalidAppeal("The request body must be a JSON object.")
@@ -69,7 +69,7 @@ def appeal_action(request, number: str, action: str):
         raise AppealNotFound(f"No appeal is registered under {number[:40]}.")
     try:
         body = json.loads(request.body or b"{}") if request.content_type == "application/json" else request.POST
-    except ValueError:
+    except (ValueError, RecursionError):
         raise InvalidAppeal("The request body is not JSON.") from None
     note = str((body.get("note") if hasattr(body, "get") else "") or "")[:2000]
     appeal = perform(appeal, action, request.user, note=note)
