@@ -9,6 +9,9 @@ from gis.ogc.errors import InvalidParameter
 
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 10_000
+# deeper than this, OFFSET scans millions of rows: page with `after` (keyset) instead
+MAX_OFFSET = 10_000_000
+MAX_ID = 2 ** 63 - 1  # PostgreSQL bigint
 
 
 def limit(raw: str | None) -> int:
@@ -26,6 +29,8 @@ def offset(raw: str | None) -> int:
     value = _int("offset", raw)
     if value < 0:
         raise InvalidParameter("offset", f"must not be negative, got {value}")
+    if value > MAX_OFFSET:
+        raise InvalidParameter("offset", f"must be at most {MAX_OFFSET}; page deeper with `after`")
     return value
 
 
@@ -34,8 +39,8 @@ def after(raw: str | None) -> int | None:
     if raw is None or raw == "":
         return None
     value = _int("after", raw)
-    if value < 0:
-        raise InvalidParameter("after", f"must not be negative, got {value}")
+    if not 0 <= value <= MAX_ID:
+        raise InvalidParameter("after", "must be a feature id (a whole number from 0)")
     return value
 
 
