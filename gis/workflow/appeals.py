@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from gis.workflow import deadlines, roles
 from gis.workflow.catalog import resolve
-from gis.workflow.errors import BadIdempotencyKey, IdempotencyKeyReused, OutsideCity, UnknownChannel
+from gis.workflow.errors import BadIdempotencyKey, IdempotencyKeyReused, InvalidText, OutsideCity, UnknownChannel
 from layers.appeals import CHANNELS, Appeal
 from layers.base import check_geometry
 from layers.dig_orders import DigOrder
@@ -91,6 +91,20 @@ def _is_key_clash(exc: IntegrityError) -> bool:
     return "request_key" in (getattr(diag, "constraint_name", None) or "")
 
 
+# a caller's words: at most their column's size (description: a long call's notes), and no NUL,
+# which PostgreSQL text cannot hold
+TEXT_LIMITS = {"category": 50, "incident_type": 80, "caller_name": 200, "caller_phone": 50, "description": 5000,
+               "address": 300}
+
+
+def check_text(**fields: str) -> None:
+    for name, value in fields.items():
+        if "\x00" in value:
+            raise InvalidText(f"{name} contains a NUL character", field=name)
+        if len(value) > TEXT_LIMITS[name]:
+            raise InvalidText(f"{name} is longer than {TEXT_LIMITS[name]} characters", field=name)
+
+
 def register(*, category: str, point, actor=None, channel: str = "phone", incident_type: str | None = None,
              caller_name: str = "", caller_phone: str = "", description: str = "", address: str = "",
              dig_order=None, registered_at: dt.datetime | None = None, request_key: str | None = None) -> Appeal:
@@ -102,6 +116,8 @@ def register(*, category: str, point, actor=None, channel: str = "phone", incide
     """
     if actor is not None:
         roles.require(actor, "operator", doing="register appeals")
+    check_text(category=category, incident_type=incident_type or "", caller_name=caller_name,
+               caller_phone=caller_phone, description=description, address=address)
     if channel not in CHANNEL_CODES:
         raise UnknownChannel(f"unknown channel {channel!r}; channels: {', '.join(sorted(CHANNEL_CODES))}")
     try:

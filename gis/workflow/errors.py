@@ -62,3 +62,9 @@ class BadIdempotencyKey(QalaError):
 class IdempotencyKeyReused(QalaError):
     status = 422
     code = "idempotency-key-reused"
+
+
+class InvalidText(QalaError):
+    """A caller's words the appeal cannot hold: longer than its column, or with a NUL character."""
+
+    code = "invalid-text"

@@ -88,10 +88,10 @@ def create(request):
     except (KeyError, TypeError, ValueError):
         raise BadRequestBody("lon and lat are required numbers") from None
     appeal = appeals.register(
-        category=str(data.get("category") or ""), incident_type=data.get("incident_type") or None,
+        category=str(data.get("category") or ""), incident_type=str(data.get("incident_type") or "") or None,
         point=point, actor=request.user, channel=str(data.get("channel") or "phone"),
-        caller_name=str(data.get("caller_name") or "")[:200], caller_phone=str(data.get("caller_phone") or "")[:50],
-        description=str(data.get("description") or ""), address=str(data.get("address") or "")[:300],
+        caller_name=str(data.get("caller_name") or ""), caller_phone=str(data.get("caller_phone") or ""),
+        description=str(data.get("description") or ""), address=str(data.get("address") or ""),
         request_key=appeals.request_key(client_id(request), request.headers.get("Idempotency-Key")))
     return replayable(_json(brief(appeal), status=201), appeal)
 
