@@ -39,6 +39,11 @@ class BadCategory(QalaError):
     code = "bad-category"
 
 
+class UnknownCategory(BadCategory):
+    status = 404
+    code = "unknown-category"
+
+
 def directory() -> Path:
     from tiles.cache import cache_root
 
@@ -49,6 +54,18 @@ def path_for(category: str) -> Path:
     if not CATEGORY.match(category):
         raise BadCategory(f"category must be letters, digits, _ or -; got {category!r}")
     return directory() / f"{category}.tif"
+
+
+def known(category: str) -> None:
+    """Surfaces are built on request and kept on disk: only for a catalog category or one some
+    appeal carries (an index probe), or any name in a URL would leave a raster behind."""
+    from layers.appeals import Appeal
+    from layers.catalog import Category
+
+    if category == ALL or Category.objects.filter(code=category).exists() \
+            or Appeal.objects.filter(category=category).exists():
+        return
+    raise UnknownCategory(f"no appeal category {category!r}; use a catalog category or {ALL!r}")
 
 
 def city_box_3857() -> tuple[float, float, float, float]:
@@ -118,6 +135,7 @@ def png_tile(category: str, z: int, x: int, y: int) -> bytes:
     grid.check(z, x, y)
     path = path_for(category)
     if not path.exists():
+        known(category)
         build(category)
     with rasterio.open(path) as src:
         top = float(src.tags().get("scale_max", 0))

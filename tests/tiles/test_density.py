@@ -45,6 +45,9 @@ def test_surface_is_a_cog_in_web_mercator(db):
 
 
 def test_png_tile_is_coloured_near_appeals_and_clear_far_away(client, db):
+    from gis.workflow.catalog import load_catalog
+
+    load_catalog()  # water: a catalog category no appeal carries yet; a name outside the catalog is 404
     appeals(20, "heating", NEAR)
     near = client.get("/tiles/raster/density/heating/{}/{}/{}.png".format(*tile_of(NEAR, 14)))
     assert near.status_code == 200 and near["Content-Type"] == "image/png"
@@ -53,6 +56,7 @@ def test_png_tile_is_coloured_near_appeals_and_clear_far_away(client, db):
     assert alpha(far).max() == 0
     other = client.get("/tiles/raster/density/water/{}/{}/{}.png".format(*tile_of(NEAR, 14)))
     assert alpha(other).max() == 0
+    assert client.get("/tiles/raster/density/no-such/{}/{}/{}.png".format(*tile_of(NEAR, 14))).status_code == 404
     assert client.get(near.request["PATH_INFO"], HTTP_IF_NONE_MATCH=near["ETag"]).status_code == 304
 
 
