@@ -18,6 +18,9 @@ from gis.ogc.errors import NotQueryable, UnsupportedCrs
 from gis.errors import QalaError
 
 GEOMETRY_NAMES = {"geometry", "geom"}
+# a district's outline as a filter polygon fits; a 50,000-value IN list or a 30,000-vertex
+# polygon took 10+ s of one worker to parse and plan (measured), so longer filters are refused
+MAX_FILTER_CHARS = 65_536
 
 
 class InvalidFilter(QalaError):
@@ -86,6 +89,8 @@ def temporal_infix(text: str) -> str:
 
 def parse(text: str, lang: str | None):
     lang = lang or "cql2-text"
+    if len(text) > MAX_FILTER_CHARS:
+        raise InvalidFilter(f"filter is {len(text)} characters; at most {MAX_FILTER_CHARS}", parameter="filter")
     try:
         if lang == "cql2-text":
             from pygeofilter.parsers.cql2_text import parse as parse_text
