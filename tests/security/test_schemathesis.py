@@ -2,7 +2,8 @@
 
 No request it generates may end in a 5xx, and every answer must be documented: its status
 code, its content type and its body's schema. Anonymous and as a staff token; a fixed number
-of examples per operation, derandomized, so a run is repeatable and bounded.
+of examples per operation, derandomized, so a run is repeatable and bounded. A second pass
+sends wrong types and shapes (schemathesis' negative mode) to Open311 and the internal APIs.
 """
 import pytest
 import schemathesis
@@ -10,6 +11,8 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, transaction
 from hypothesis import HealthCheck, Phase, given, settings, strategies as st
+from hypothesis.errors import Unsatisfiable
+from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (content_type_conformance, response_schema_conformance,
                                                status_code_conformance)
@@ -85,19 +88,19 @@ def _call(case, app, headers):
         return response
 
 
-def _run(operation, app, city, who: str, examples: int) -> None:
+def _run(operation, app, city, who: str, examples: int, mode=GenerationMode.POSITIVE, checks=CHECKS) -> None:
     headers = {"Authorization": f"Token {city['key']}"} if who == "staff" else {}
 
     @settings(max_examples=examples, derandomize=True, database=None, deadline=None, phases=[Phase.generate],
               suppress_health_check=list(HealthCheck))
-    @given(case=operation.as_strategy(), known=st.booleans(), pick=st.integers(0, 3))
+    @given(case=operation.as_strategy(mode), known=st.booleans(), pick=st.integers(0, 3))
     def check(case, known, pick):
         if known:
             _fill(case, city["known"], pick)
         if who == "staff" and isinstance(case.body, dict) and "api_key" in case.body:
             case.body["api_key"] = city["key"]
         response = _call(case, app, headers)
-        case.validate_response(response, checks=CHECKS, headers=headers)
+        case.validate_response(response, checks=checks, headers=headers)
 
     check()
 
@@ -121,6 +124,36 @@ def test_no_server_error_and_every_answer_is_documented(name, who, city, wsgi_ap
     assert not failures, f"{len(failures)} of {operations} operations failed:\n\n" + "\n\n".join(failures)
 
 
+def _negatable(raw: dict) -> bool:
+    """A body, a query parameter or a number in the path can be sent wrong; an operation with
+    only text path segments cannot (Hypothesis would spend seconds proving it)."""
+    return "requestBody" in raw or any(p["in"] == "query" or p["schema"].get("type") == "integer"
+                                       for p in raw.get("parameters", []))
+
+
+@pytest.mark.parametrize("name", ["open311", "internal"])
+def test_wrong_types_and_shapes_are_refused_not_a_500(name, city, wsgi_app):
+    """Negative mode: values of the wrong type, out of range, a list where a number goes (as the
+    staff token, which reaches past the sign-in and api_key checks). Refusals only need to be
+    a documented status in a documented content type; their bodies are checked above."""
+    schema = schemathesis.openapi.from_wsgi(SCHEMAS[name], wsgi_app)
+    failures, negated = [], 0
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        if not _negatable(schema.raw_schema["paths"][operation.path][operation.method.lower()]):
+            continue
+        try:
+            _run(operation, wsgi_app, city, "staff", 5, GenerationMode.NEGATIVE,
+                 [not_a_server_error, status_code_conformance, content_type_conformance])
+            negated += 1
+        except Unsatisfiable:  # what is left to send wrong, Hypothesis could not generate
+            continue
+        except (Exception, BaseExceptionGroup) as exc:
+            failures.append(f"{operation.label}: {exc}")
+    assert negated > 3
+    assert not failures, f"{len(failures)} operations failed:\n\n" + "\n\n".join(failures)
+
+
 # What schemathesis found, pinned so it stays fixed however the generated examples drift.
 
 @pytest.mark.parametrize("start, status", [("0565-06-21T17:41:11.187+23:13", 200), ("0001-01-01T00:00:00+05:00", 400)])
@@ -129,6 +162,15 @@ def test_open311_dates_with_any_offset_are_answered_not_a_500(client, city, star
     assert response.status_code == status
     if status == 400:
         assert response.json()[0]["code"] == 400
+
+
+@pytest.mark.parametrize("field, value", [("lat", {"deg": 54.87}), ("long", [69.15]), ("service_code", ["heating"]),
+                                          ("api_key", {"key": "x"})])
+def test_open311_json_body_with_a_list_or_object_for_a_scalar_is_a_400(client, city, field, value):
+    body = {"api_key": city["key"], "service_code": "heating", "lat": 54.8705, "long": 69.1503, field: value}
+    response = client.post("/open311/v2/requests.json", body, content_type="application/json")
+    assert response.status_code == (403 if field == "api_key" else 400)
+    assert response.json()[0]["code"] == response.status_code
 
 
 def test_a_failed_csrf_check_on_the_api_is_a_problem_document_and_a_page_elsewhere(db):
@@ -147,3 +189,14 @@ def test_ogc_document_lists_html_pages_and_the_404_of_a_missing_feature(client, 
     assert "text/html" in paths["/collections/yards/items"]["get"]["responses"]["200"]["content"]
     assert {"404"} <= set(paths["/collections/yards/items/{featureId}"]["put"]["responses"])
     assert {"404"} <= set(paths["/collections/yards/items/{featureId}"]["delete"]["responses"])
+
+
+@pytest.mark.parametrize("path, content_type", [
+    ("/yards/-615.geojson", "application/problem+json"), ("/tiles/basemap/1.5/0/0.mvt", "application/problem+json"),
+    ("/api/workflow/appeals/a/b/history", "application/problem+json"),
+    ("/open311/v2/requests/a/b.json", "application/json"), ("/open311/v2/requests/a/b.xml", "text/xml"),
+    ("/no-such-page/", "text/html")])
+def test_an_unrouted_url_answers_in_the_shape_of_its_api(client, db, path, content_type):
+    response = client.get(path)
+    assert response.status_code == 404
+    assert response["Content-Type"].split(";")[0] == content_type
