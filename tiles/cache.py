@@ -74,12 +74,12 @@ class TileCache:
         """Apply every change committed since the last call; returns how many were read."""
         with self.lock:
             now = time.monotonic()
-            if self.reader.cursor is not None and now - self.last_sync > IDLE_RESTART_S:
+            if self.reader.snapshot is not None and now - self.last_sync > IDLE_RESTART_S:
                 self.lru.clear()
                 self.used = 0
                 self.reader.start()
             self.last_sync = now
-            if self.reader.cursor is None:
+            if self.reader.snapshot is None:
                 self._start()
             changes = self.reader.read()
             if changes:
@@ -89,24 +89,20 @@ class TileCache:
             return len(changes)
 
     def _start(self) -> None:
-        saved = None
+        saved = {}
         if self.cursor_file and self.cursor_file.exists():
             saved = json.loads(self.cursor_file.read_text())
-        elif self.directory and self.directory.exists():
-            # tiles on disk but no record of what they have seen: they cannot be trusted
+        if not saved.get("snapshot") and self.directory and self.directory.exists():
+            # tiles on disk but no record of what they have seen (or an older record's format)
             shutil.rmtree(self.directory)
-        if saved:
-            self.reader.start(saved["cursor"])
-            self.reader.seen = {int(k): v for k, v in saved["seen"].items()}
-        else:
-            self.reader.start()
+        self.reader.start(saved.get("snapshot"), saved.get("own"))
         self._save_cursor()
 
     def _save_cursor(self) -> None:
         if self.cursor_file:
             self.cursor_file.parent.mkdir(parents=True, exist_ok=True)
             tmp = self.cursor_file.with_suffix(f".{os.getpid()}")
-            tmp.write_text(json.dumps({"cursor": self.reader.cursor, "seen": self.reader.seen}))
+            tmp.write_text(json.dumps({"snapshot": self.reader.snapshot, "own": self.reader.own}))
             tmp.replace(self.cursor_file)
 
     def invalidate(self, changes: list[Change]) -> None:

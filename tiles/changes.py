@@ -7,7 +7,7 @@ statement, not a trigger call per row.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db import connection, connections
 
@@ -63,47 +63,64 @@ class Change:
     box: tuple[float, float, float, float] | None  # None: the whole table
 
 
+# What became visible since the last read's snapshot S: the writes of transactions that had not
+# finished by S (xact >= xmax(S), or listed running in xip(S)), and the reader's own transaction's
+# newer rows (a snapshot never lists its own transaction as running). All are index lookups on
+# xact, so a transaction left open for hours (a pg_dump, an import) costs nothing here.
 READ = """
-SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS horizon,
-       c.id, c.table_name, c.x0, c.y0, c.x1, c.y1, c.xact
-FROM (SELECT 1) one
-LEFT JOIN qala_tile_change c ON c.xact >= %s AND NOT (c.id = ANY(%s))
+WITH own AS (SELECT pg_current_xact_id_if_assigned()::text::bigint AS xact)
+SELECT pg_current_snapshot()::text AS now, own.xact AS own, c.id, c.xact, c.table_name, c.x0, c.y0, c.x1, c.y1
+FROM own
+LEFT JOIN qala_tile_change c
+       ON c.xact >= pg_snapshot_xmax(%(snap)s::pg_snapshot)::text::bigint
+       OR c.xact = ANY(ARRAY(SELECT pg_snapshot_xip(%(snap)s::pg_snapshot)::text::bigint))
+       OR (c.xact = own.xact AND c.id > %(own_after)s)
 ORDER BY c.id
+"""
+
+
+START = """
+WITH own AS (SELECT pg_current_xact_id_if_assigned()::text::bigint AS xact)
+SELECT pg_current_snapshot()::text, own.xact,
+       coalesce((SELECT max(id) FROM qala_tile_change c WHERE c.xact = own.xact), 0)
+FROM own
 """
 
 
 @dataclass
 class ChangeReader:
-    """Reads each change once. Ids are given out before commit, so a change with a lower id can
-    become visible after a higher one: the cursor is the oldest transaction still running
-    (snapshot xmin), and the ids already seen above it are remembered."""
+    """Reads each change once. Changes commit out of id order, so the position is not an id but
+    the snapshot of the last read: next time, exactly what was invisible in it and is visible now."""
 
-    cursor: int | None = None
-    seen: dict[int, int] = field(default_factory=dict)  # change id -> xact
+    snapshot: str | None = None
+    own: tuple[int | None, int] = (None, 0)  # the reader's own transaction, and the last id of it read
 
-    def start(self, cursor: int | None = None) -> None:
-        """Begin after everything committed so far (or at a saved cursor)."""
-        if cursor is None:
+    def start(self, snapshot: str | None = None, own: tuple[int | None, int] | None = None) -> None:
+        """Begin after everything committed so far and this transaction's own writes (or at a saved point)."""
+        if snapshot is None:
             with connection.cursor() as cur:
-                cur.execute("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
-                cursor = cur.fetchone()[0]
-        self.cursor, self.seen = cursor, {}
+                cur.execute(START)
+                snapshot, *own = cur.fetchone()
+        self.snapshot, self.own = snapshot, tuple(own) if own else (None, 0)
 
     def read(self) -> list[Change]:
-        if self.cursor is None:
+        if self.snapshot is None:
             self.start()
+        own_xact, own_after = self.own
         with connection.cursor() as cur:
-            cur.execute(READ, [self.cursor, list(self.seen) or [0]])
+            cur.execute(READ, {"snap": self.snapshot, "own_after": own_after})
             rows = cur.fetchall()
-        horizon = rows[0][0]
+        self.snapshot, own_now = rows[0][0], rows[0][1]
+        if own_now != own_xact:
+            own_after = 0
         out = []
-        for _, cid, table, x0, y0, x1, y1, xact in rows:
-            if cid is None:
+        for _, _, cid, xact, table, x0, y0, x1, y1 in rows:
+            if cid is None or (xact == own_now and cid <= own_after):
                 continue
-            self.seen[cid] = xact
+            if xact == own_now:
+                own_after = cid
             out.append(Change(table, None if x0 is None else (x0, y0, x1, y1)))
-        self.cursor = max(self.cursor, horizon)
-        self.seen = {cid: xact for cid, xact in self.seen.items() if xact >= self.cursor}
+        self.own = (own_now, own_after)
         return out
 
 

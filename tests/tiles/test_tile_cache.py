@@ -130,11 +130,10 @@ def test_a_disk_tile_overtaken_by_an_edit_is_not_served_by_another_process(clien
     near.save()  # committed: a real edit from another connection's point of view
     cache.reset()
     with connection.cursor() as cur:
-        cur.execute("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
-        horizon = cur.fetchone()[0]
-    seen = {c.id: c.xact for c in TileChange.objects.all()}
+        cur.execute("SELECT pg_current_snapshot()::text")
+        snapshot = cur.fetchone()[0]
     cursor_file = cache.cache_root() / "cursor"
-    cursor_file.write_text(json.dumps({"cursor": horizon, "seen": seen}))  # "process B" is past the edit
+    cursor_file.write_text(json.dumps({"snapshot": snapshot}))  # "process B" is past the edit
     resp = fetch(client, "buildings", *t)
     assert resp["X-Tile-Cache"] == "miss"
     assert decode(resp)["buildings"]["features"][0]["properties"]["street"] == "улица Жамбыла"
