@@ -6,10 +6,14 @@ outside server; here the page keeps Leaflet only, inlined from our npm copy
 """
 from __future__ import annotations
 
-import folium
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 
 from gis.errors import QalaError
+
+if TYPE_CHECKING:
+    import folium
 
 LEAFLET = settings.BASE_DIR / "web" / "static" / "vendor" / "leaflet"
 
@@ -27,6 +31,8 @@ def _asset(name: str) -> str:
 
 
 def offline_map(location, zoom_start: int = 13, tiles: str | None = None, **kwargs) -> folium.Map:
+    import folium  # loaded by a report, not by every worker that starts
+
     m = folium.Map(location=location, zoom_start=zoom_start, tiles=tiles, attr="Qala" if tiles else None, **kwargs)
     m.default_js, m.default_css = [], []
     head = m.get_root().header

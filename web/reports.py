@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-import folium
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
@@ -54,6 +53,8 @@ def _color(n: int, top: int) -> str:
 
 def district_report(district_id: int, days: int = 365) -> str:
     """The HTML of one district's hotspot map, with Leaflet inlined and nothing fetched."""
+    import folium
+
     district, cells = hotspot_cells(district_id, days)
     lon, lat = settings.QALA_CITY["center"]
     m = offline_map([lat, lon], 13, control_scale=True)

@@ -2,6 +2,8 @@
 dict per process (inputs and outputs with JSON schemas) and a class whose
 `execute(data)` returns `(mimetype, outputs)` and raises a QalaError (each carrying
 its HTTP status) for bad input. No pygeoapi import: the OGC layer mounts these.
+The analyses (scipy, geopandas) are imported when a process runs, not when the URLs load:
+that kept every gunicorn worker's and every `qala` command's start ~1 s longer.
 """
 from __future__ import annotations
 
@@ -12,12 +14,8 @@ from django.utils import timezone
 
 from layers.base import NETWORK_KINDS
 
-from .buildings import building_hotspots
-from .emerging import emerging_hotspots
 from .errors import BadParameter
-from .grid import hotspots
-from .network import network_hotspots, network_trace
-from .repair_plan import FIELDS, repair_plan
+from .repair_plan import FIELDS
 
 JSON = "application/json"
 
@@ -180,6 +178,8 @@ class HotspotsProcess(Process):
     metadata = HOTSPOTS
 
     def execute(self, data, outputs=None):
+        from .grid import hotspots
+
         cells = hotspots(_num(data, "cell_size", default=250), _date(data, "start"), _date(data, "end"),
                          category=data.get("category"), district=data.get("district"),
                          incident_type=data.get("incident_type"), band=_num(data, "distance_band"),
@@ -195,6 +195,8 @@ class EmergingHotspotsProcess(Process):
     metadata = EMERGING
 
     def execute(self, data, outputs=None):
+        from .emerging import emerging_hotspots
+
         cells = emerging_hotspots(_num(data, "cell_size", default=250), _date(data, "end"),
                                   slices=_num(data, "slices", int, 12), months=_num(data, "months", int, 3),
                                   category=data.get("category"), district=data.get("district"),
@@ -210,6 +212,8 @@ class NetworkHotspotsProcess(Process):
     metadata = NETWORK_HOTSPOTS
 
     def execute(self, data, outputs=None):
+        from .network import network_hotspots
+
         segs = network_hotspots(_date(data, "start"), _date(data, "end"), category=data.get("category"),
                                 kind=data.get("kind"), incident_type=data.get("incident_type"),
                                 radius_m=_num(data, "radius", default=50), hops=_num(data, "hops", int, 2),
@@ -221,6 +225,8 @@ class NetworkTraceProcess(Process):
     metadata = TRACE
 
     def execute(self, data, outputs=None):
+        from .network import network_trace
+
         return JSON, network_trace(_num(data, "segment", int, required=True), _num(data, "buffer", default=30))
 
 
@@ -228,6 +234,8 @@ class BuildingHotspotsProcess(Process):
     metadata = BUILDING_HOTSPOTS
 
     def execute(self, data, outputs=None):
+        from .buildings import building_hotspots
+
         frame = building_hotspots(_date(data, "start"), _date(data, "end"), category=data.get("category"),
                                   incident_type=data.get("incident_type"), k=_num(data, "k", int, 8),
                                   fdr=_bool(data, "fdr", True))
@@ -241,6 +249,8 @@ class RepairPlanProcess(Process):
     metadata = REPAIR_PLAN
 
     def execute(self, data, outputs=None):
+        from .repair_plan import repair_plan
+
         until = _date(data, "until", required=False)
         rows = repair_plan(_num(data, "year", int, required=True), min_cold=_num(data, "min_cold", int, 3),
                            until=until.date() if until else None)

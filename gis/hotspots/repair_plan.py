@@ -18,9 +18,7 @@ import numpy as np
 from django.db import connection
 from django.utils import timezone
 
-from .buildings import building_hotspots
 from .errors import BadParameter, EmptyPeriod, TooFewFeatures, UnknownCategory
-from .network import _degrees, network_hotspots
 
 LOOK_BACK_YEARS = 3
 FIELDS = ("rank", "kind", "id", "label", "recurrence", "gi_bin", "gi_z", "apartments", "cold_nearby",
@@ -70,6 +68,9 @@ def repair_plan(year: int, category: str = "heating", accident_type: str | None 
                 until: date | None = None) -> list[dict]:
     """Ranked rows: hot heating segments first (by confidence, then accidents), then houses."""
     from django.conf import settings
+
+    from .buildings import building_hotspots
+    from .network import _degrees, network_hotspots
 
     srid = srid or settings.QALA_CITY["metric_srid"]
     if min_cold < 1:
