@@ -33,7 +33,8 @@ def direct(now, days):
                          for r in cur.fetchall()}
         cur.execute("""SELECT (registered_at AT TIME ZONE %(tz)s)::date, count(*) FROM layers_appeal
                        WHERE registered_at >= %(since)s GROUP BY 1""", {**params, "tz": timezone.get_current_timezone_name()})
-        out["trend"] = dict(cur.fetchall())
+        today = timezone.localdate(now)  # the trend runs to today; an appeal dated later counts in the rows only
+        out["trend"] = {day: n for day, n in cur.fetchall() if day <= today}
     return out
 
 
