@@ -40,6 +40,18 @@ def problems(*statuses: int) -> dict:
             for s in statuses}
 
 
+def rate_limited(paths: dict) -> dict:
+    """Every operation may answer 429 to a client over its address's rate limit (gis.ratelimit),
+    a problem document with Retry-After; signed-in staff are not limited."""
+    too_many = {"description": "too many requests from this address (RFC 9457 problem)",
+                "headers": {"Retry-After": {"schema": {"type": "integer"}, "description": "seconds"}},
+                "content": {PROBLEM_JSON: {"schema": PROBLEM}}}
+    for item in paths.values():
+        for op in item.values():
+            op["responses"]["429"] = too_many
+    return paths
+
+
 def answer(description: str, schema: dict, content_type: str = "application/json") -> dict:
     return {"description": description, "content": {content_type: {"schema": schema}}}
 
@@ -242,7 +254,7 @@ def openapi_document(server: str) -> dict:
         "info": {"title": "Qala internal APIs", "version": "1.0.0",
                  "description": f"The city: {settings.QALA_CITY['name']}. Errors are problem documents (RFC 9457)."},
         "servers": [{"url": server}],
-        "paths": {**_geocoding(), **_workflow(categories), **_web(), **_tiles()},
+        "paths": rate_limited({**_geocoding(), **_workflow(categories), **_web(), **_tiles()}),
         "components": {
             "schemas": {"Problem": PROBLEM},
             "securitySchemes": {

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.http import JsonResponse
 from django.views.decorators.http import require_GET
 
+from gis.api_openapi import rate_limited
 from gis.ogc.formats import OPENAPI
 from gis.open311.requests import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from gis.open311.services import services
@@ -152,7 +153,7 @@ def openapi_document(server: str) -> dict:
                                 "(GeoReport v2 sends it in the body, which an OpenAPI security scheme cannot "
                                 "express); reading is public and shows no personal field."},
         "servers": [{"url": server}],
-        "paths": {**_paths("json", codes), **_paths("xml", codes)},
+        "paths": rate_limited({**_paths("json", codes), **_paths("xml", codes)}),
     }
 
 

@@ -63,3 +63,24 @@ def test_internal_document_secures_the_staff_endpoints_only(client, catalog):
             "securitySchemes"]["token"]["description"]}
     problem = doc["paths"]["/api/search"]["get"]["responses"]["400"]["content"]
     assert list(problem) == ["application/problem+json"]
+
+
+@pytest.mark.parametrize("url", DOCS)
+def test_every_operation_documents_the_rate_limit_answer(client, catalog, url):
+    doc = client.get(url).json()
+    for path, item in doc["paths"].items():
+        for method, op in item.items():
+            too_many = op["responses"]["429"]
+            assert "application/problem+json" in too_many["content"] and "Retry-After" in too_many["headers"], (
+                method, path)
+
+
+def test_the_documented_429_is_what_the_limiter_answers(client, catalog, settings):
+    documented = client.get("/open311/v2/openapi.json").json()["paths"]["/services.json"]["get"]["responses"]["429"]
+    settings.QALA_RATE_LIMITS = {**settings.QALA_RATE_LIMITS, "api": 1}
+    client.get("/open311/v2/services.json")
+    response = client.get("/open311/v2/services.json")
+    assert response.status_code == 429
+    assert response["Content-Type"] in documented["content"]
+    assert set(documented["content"]["application/problem+json"]["schema"]["required"]) <= set(response.json())
+    assert int(response["Retry-After"]) > 0
