@@ -2,7 +2,8 @@
 in a database of its own (qala_bench_web for 1M, qala_bench_web5m for 5M), each page and
 data endpoint timed through the Django stack in-process, as a table of p50/max over a few
 requests; then each dashboard query, the direct one over the appeals (as the dashboard
-read them before the rollup) beside the rollup's, and whether their numbers agree.
+read them before the rollup), the rollup reads of layers 0010 and the current ones, and
+whether their numbers agree.
 
     .venv/bin/python bench/web_scale.py [--appeals 1000000|5000000] [--repeat 5]
 """
@@ -30,6 +31,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--appeals", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--direct-repeat", type=int, default=1, help="runs of the slow direct queries")
     parser.add_argument("--dashboard-only", action="store_true", help="skip the page timings")
     args = parser.parse_args()
     millions = args.appeals // 1_000_000
@@ -82,7 +84,7 @@ def main():
             status = client.get(url).status_code
             times.append((time.perf_counter() - t) * 1000)
         print(f"{name:<44}{status:>7}{times[0]:>10.0f}{statistics.median(times):>9.0f}{max(times):>9.0f}")
-    dashboard_queries(args.repeat)
+    dashboard_queries(args.repeat, args.direct_repeat)
 
 
 # the dashboard's queries before the rollup (web/dashboard.py until layers 0010), as the baseline
@@ -105,6 +107,30 @@ DIRECT = {
 }
 
 
+# the dashboard's rollup reads as layers 0010 made them (before the month snapshots of 0011)
+ROLLUP_0010 = {
+    "histogram": """
+SELECT dim, key, tenths, sum(n)::bigint AS n FROM (
+    SELECT dim, key, tenths, n FROM qala_appeal_rollup WHERE day > %(first_day)s
+    UNION ALL
+    SELECT dim, key, tenths, n FROM qala_appeal_rollup_delta WHERE day > %(first_day)s
+    UNION ALL
+    SELECT k.dim, k.key, qala_appeal_tenths(a.registered_at, a.closed_at), 1
+    FROM layers_appeal a CROSS JOIN LATERAL (VALUES ('c'::"char", a.category::text), ('d', a.district_id::text),
+                                                    ('e', a.executor_id::text)) k(dim, key)
+    WHERE a.registered_at >= %(since)s AND a.registered_at < %(edge)s
+) rows GROUP BY 1, 2, 3 HAVING sum(n) <> 0""",
+    "trend": """
+SELECT day, sum(n)::bigint AS received FROM (
+    SELECT day, n FROM qala_appeal_rollup WHERE dim = 'c' AND day > %(first_day)s
+    UNION ALL
+    SELECT day, n FROM qala_appeal_rollup_delta WHERE dim = 'c' AND day > %(first_day)s
+    UNION ALL
+    SELECT %(first_day)s, count(*) FROM layers_appeal a WHERE a.registered_at >= %(since)s AND a.registered_at < %(edge)s
+) rows GROUP BY 1 ORDER BY 1""",
+}
+
+
 def _ms(fn, repeat):
     times = []
     for _ in range(repeat):
@@ -114,7 +140,7 @@ def _ms(fn, repeat):
     return statistics.median(times), max(times), result
 
 
-def dashboard_queries(repeat: int) -> None:
+def dashboard_queries(repeat: int, direct_repeat: int) -> None:
     """Each dashboard query, direct and from the rollup, and whether the numbers agree."""
     import datetime as dt
 
@@ -137,10 +163,14 @@ def dashboard_queries(repeat: int) -> None:
     print(f"\nfirst compaction folded {folded:,} delta rows in {time.perf_counter() - t:.1f} s")
     with connection.cursor() as cur:  # steady state: autovacuum would do this shortly after a bulk import
         cur.execute("VACUUM ANALYZE qala_appeal_rollup_delta")
-        cur.execute("VACUUM ANALYZE qala_appeal_rollup")
+        for table in ("qala_appeal_rollup", "qala_appeal_rollup_days", "qala_appeal_rollup_prefix",
+                      "qala_appeal_rollup_months"):
+            cur.execute(f"VACUUM ANALYZE {table}")
         cur.execute("SELECT count(*), count(DISTINCT day) FROM qala_appeal_rollup")
         rows, days = cur.fetchone()
-    print(f"rollup: {rows:,} rows over {days:,} days")
+        cur.execute("SELECT count(*), count(DISTINCT before) FROM qala_appeal_rollup_prefix")
+        prefix_rows, snapshots = cur.fetchone()
+    print(f"rollup: {rows:,} rows over {days:,} days; {snapshots} month snapshots, {prefix_rows:,} rows")
     print(f"\n{'dashboard query':<34}{'days':>6}{'direct p50':>12}{'max':>8}{'rollup p50':>12}{'max':>8}{'agree':>7}")
     for days in (7, 90, 365, 1095):
         now = timezone.now()
@@ -149,12 +179,14 @@ def dashboard_queries(repeat: int) -> None:
         edge = timezone.make_aware(dt.datetime.combine(first_day + dt.timedelta(days=1), dt.time()))
         params = {"now": now, "since": since, "first_day": first_day, "edge": edge,
                   "tz": timezone.get_current_timezone_name()}
-        direct = {name: _ms(run(sql, params), repeat) for name, sql in DIRECT.items()}
+        direct = {name: _ms(run(sql, params), direct_repeat) for name, sql in DIRECT.items()}
+        before = {name: _ms(run(sql, params), repeat) for name, sql in ROLLUP_0010.items()}
         rolled = {"histogram (received, closed, median)": _ms(run(dashboard.HISTOGRAM, params), repeat),
                   "overdue counts (open appeals)": _ms(run(dashboard.OVERDUE_COUNTS, params), repeat),
                   "overdue list (top 100)": _ms(run(dashboard.OVERDUE_LIST, params), repeat),
                   "trend": _ms(run(dashboard.TREND, params), repeat)}
         whole = _ms(lambda: dashboard.summary(days, now=now), repeat)
+        after = {"histogram": rolled["histogram (received, closed, median)"][2], "trend": rolled["trend"][2]}
         shown = whole[2]
         agree = {
             "by category": {r[0]: r[1:4] for r in direct["by category"][2]}
@@ -167,6 +199,9 @@ def dashboard_queries(repeat: int) -> None:
                   f"{('yes' if agree[name] else 'NO') if name in agree else '':>7}")
         for name, (p50, top, _) in rolled.items():
             print(f"{name:<34}{days:>6}{'':>12}{'':>8}{p50:>12.0f}{top:>8.0f}")
+        for name, (p50, top, rows) in before.items():
+            print(f"{'0010 ' + name:<34}{days:>6}{'':>12}{'':>8}{p50:>12.0f}{top:>8.0f}"
+                  f"{'yes' if set(rows) == set(map(tuple, after[name])) else 'NO':>7}")
         total_direct = sum(v[0] for v in direct.values())
         print(f"{'whole dashboard (summary)':<34}{days:>6}{total_direct:>12.0f}{'':>8}{whole[0]:>12.0f}{whole[1]:>8.0f}")
 

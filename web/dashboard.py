@@ -1,10 +1,12 @@
 """The mayor's numbers: appeals by category, district and executor, and what is overdue.
 
-Received and closed counts and closing times come from the daily rollup the database keeps
-exact (layers/migrations/0010): whole local days from the rollup, the part-day at the start
-of the window from the appeals themselves. Overdue depends on the clock, so it is counted
-live over the open appeals only. The median closing time is taken over closing times in
-tenths of a day, the precision the page shows.
+Received and closed counts and closing times come from the rollup the database keeps exact
+(layers/migrations/0010, 0011). A window is open-ended (registered after its first day), so
+whole local days come from the rollup's total minus the month snapshot nearest the first day,
+corrected by the few daily rows between them; the part-day at the start of the window from
+the appeals themselves. Overdue depends on the clock, so it is counted live over the open
+appeals only. The median closing time is taken over closing times in tenths of a day, the
+precision the page shows.
 """
 from __future__ import annotations
 
@@ -22,10 +24,22 @@ DIMENSIONS = {"c": "by_category", "d": "by_district", "e": "by_executor"}
 KEYS = """CROSS JOIN LATERAL (VALUES ('c'::"char", a.category::text), ('d', a.district_id::text),
                                   ('e', a.executor_id::text)) k(dim, key)"""
 
-# (dimension, key, closing time in tenths of a day or NULL while open) → appeals, over the window
+# (dimension, key, closing time in tenths of a day or NULL while open) → appeals, over the window:
+# total − snapshot(snap) ± daily rows between snap and the window's first whole day (+ when snap
+# is after it, − when before), + deltas not yet folded, + the part-day from the appeals.
+# snap is the month snapshot nearest the first whole day ('-infinity', an empty one, if none).
 HISTOGRAM = f"""
+WITH s AS (
+    SELECT coalesce((SELECT before FROM qala_appeal_rollup_months WHERE before < 'infinity'
+                     ORDER BY abs(before - (%(first_day)s::date + 1)) LIMIT 1), '-infinity') AS snap)
 SELECT dim, key, tenths, sum(n)::bigint AS n FROM (
-    SELECT dim, key, tenths, n FROM qala_appeal_rollup WHERE day > %(first_day)s
+    SELECT dim, key, tenths, n FROM qala_appeal_rollup_prefix WHERE before = 'infinity'
+    UNION ALL
+    SELECT dim, key, tenths, -n FROM qala_appeal_rollup_prefix WHERE before = (SELECT snap FROM s)
+    UNION ALL
+    SELECT dim, key, tenths, CASE WHEN day > %(first_day)s THEN n ELSE -n END FROM qala_appeal_rollup
+    WHERE day >= least((SELECT snap FROM s), %(first_day)s::date + 1)
+      AND day < greatest((SELECT snap FROM s), %(first_day)s::date + 1)
     UNION ALL
     SELECT dim, key, tenths, n FROM qala_appeal_rollup_delta WHERE day > %(first_day)s
     UNION ALL
@@ -43,7 +57,7 @@ GROUP BY 1, 2
 
 TREND = """
 SELECT day, sum(n)::bigint AS received FROM (
-    SELECT day, n FROM qala_appeal_rollup WHERE dim = 'c' AND day > %(first_day)s
+    SELECT day, n FROM qala_appeal_rollup_days WHERE day > %(first_day)s
     UNION ALL
     SELECT day, n FROM qala_appeal_rollup_delta WHERE dim = 'c' AND day > %(first_day)s
     UNION ALL
@@ -115,7 +129,7 @@ def summary(days: int = DEFAULT_DAYS, lang: str = "en", now: dt.datetime | None 
         cur.execute("SELECT tz, qala_appeal_rollup_compact() FROM qala_appeal_rollup_conf")
         if cur.fetchone()[0] != timezone.get_current_timezone_name():
             raise RollupZoneMismatch("the dashboard rollup was built for another time zone; "
-                                     "re-run migration layers 0010 after changing QALA_TIME_ZONE")
+                                     "re-run migrations layers 0010-0011 after changing QALA_TIME_ZONE")
         hist = fetch_dicts(cur, HISTOGRAM, params)
         overdue_counts = fetch_dicts(cur, OVERDUE_COUNTS, params)
         overdue = fetch_dicts(cur, OVERDUE_LIST, params)

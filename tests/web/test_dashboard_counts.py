@@ -6,6 +6,7 @@ import random
 import pytest
 from django.contrib.gis.geos import Point
 from django.db import connection
+from django.db.models import F
 from django.utils import timezone
 
 from gis.workflow import appeals as workflow
@@ -46,17 +47,22 @@ def shown(data):
 
 
 def check(now):
-    for days in (1, 7, 30, 90, 1095):
+    into_month = timezone.localdate(now).day - 1  # windows starting just before, on and after the month's start
+    around = [into_month + k for k in (-1, 0, 1, 2, 16, 31, 32) if into_month + k > 0]
+    for days in (1, 7, 30, 90, 1095, *around):
         assert shown(summary(days, now=now)) == direct(now, days), f"window of {days} days"
 
 
 @pytest.fixture
 def city(quarter):
-    """Forty appeals spread over three years and around each window's start, some late."""
+    """Sixty appeals spread over three years, around each window's start and the months' starts."""
     rng = random.Random(109)
     now = timezone.now()
-    for i in range(40):
-        back = dt.timedelta(days=rng.choice([0, 1, 6, 7, 29, 30, 89, 90, 400, 1094]), minutes=rng.choice([-50, 50, 300]))
+    into_month = timezone.localdate(now).day - 1
+    for i in range(60):
+        back = dt.timedelta(days=rng.choice([0, 1, 6, 7, 29, 30, 89, 90, 400, 1094, into_month - 1, into_month,
+                                             into_month + 1, into_month + 2, into_month + 31, into_month + 32]),
+                            minutes=rng.choice([-50, 50, 300]))
         registered = now - back
         Appeal.objects.create(
             number=f"109-2000-{i:06d}", category=rng.choice(["heating", "water", "roads"]), status="registered",
@@ -96,3 +102,51 @@ def test_a_statement_that_moves_no_count_writes_no_delta(city):
         Appeal.objects.update(description="read back to the caller")
         cur.execute("SELECT count(*) FROM qala_appeal_rollup_delta")
         assert cur.fetchone()[0] == 0
+
+
+def test_snapshots_missing_or_rebuilt_give_the_same_numbers(city):
+    """A month without its snapshot (a new month before the next compaction) only reads farther."""
+    now = timezone.now() + dt.timedelta(seconds=1)
+    with connection.cursor() as cur:
+        cur.execute("SELECT qala_appeal_rollup_compact()")
+        cur.execute("SELECT count(*) FROM qala_appeal_rollup_months WHERE before < 'infinity'")
+        assert cur.fetchone()[0] >= 37  # every month start since the oldest appeal's, and next month's
+        cur.execute("DELETE FROM qala_appeal_rollup_prefix WHERE before < 'infinity'")
+        cur.execute("DELETE FROM qala_appeal_rollup_months WHERE before < 'infinity'")
+    check(now)  # no snapshot at all: the total minus every day before the window; the read rebuilds them
+    with connection.cursor() as cur:
+        cur.execute("SELECT count(*) FROM qala_appeal_rollup_months WHERE before < 'infinity'")
+        assert cur.fetchone()[0] >= 37
+        month = timezone.localdate().replace(day=1)
+        # unlisted, their rows stay behind stale: rebuilding them must replace those
+        cur.execute("DELETE FROM qala_appeal_rollup_months WHERE before >= %s AND before < 'infinity'", [month])
+        Appeal.objects.filter(closed_at__isnull=True).update(closed_at=F("registered_at") + dt.timedelta(days=3),
+                                                             status="closed")
+        cur.execute("SELECT qala_appeal_rollup_compact()")  # folds, then adds the missing recent months
+        cur.execute("SELECT count(*) FROM qala_appeal_rollup_months WHERE before >= %s", [month])
+        assert cur.fetchone()[0] == 3  # this month's, next month's, the total
+    check(timezone.now() + dt.timedelta(seconds=1))
+
+
+def test_a_bulk_fold_rebuilds_the_snapshots(city):
+    """Past rebuild_over rows (an import of old appeals) the snapshots are rebuilt, not updated row by row."""
+    Appeal.objects.filter(registered_at__lt=timezone.now()).update(
+        closed_at=F("registered_at") + dt.timedelta(hours=30), status="closed")
+    with connection.cursor() as cur:
+        cur.execute("SELECT qala_appeal_rollup_compact(0)")
+        assert cur.fetchone()[0] > 0
+        cur.execute("SELECT count(*) FROM qala_appeal_rollup_months WHERE before < 'infinity'")
+        assert cur.fetchone()[0] >= 37
+    check(timezone.now() + dt.timedelta(seconds=1))
+
+
+def test_counts_start_over_after_truncate(city):
+    """A flush (TRUNCATE) empties the rollup and its snapshots, the total among them; it comes back."""
+    with connection.cursor() as cur:
+        cur.execute("SELECT qala_appeal_rollup_compact()")
+        cur.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the fixture's deferred checks, before TRUNCATE
+        cur.execute("TRUNCATE layers_appeal CASCADE")
+    for i in range(3):
+        workflow.register(category="water", incident_type="water.leak", point=(X0 + 0.001 * i, Y0 + 0.001))
+    check(timezone.now() + dt.timedelta(seconds=1))
+    assert summary(7)["totals"]["received"] == 3
