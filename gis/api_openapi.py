@@ -13,19 +13,17 @@ from django.conf import settings
 from django.http import JsonResponse
 from django.views.decorators.http import require_GET
 
+from gis.errors import PROBLEM_JSON, PROBLEM_SCHEMA
 from gis.geocoding.search import MAX_QUERY
 from gis.ogc.formats import OPENAPI
+from gis.ratelimit import rate_limited
 from gis.workflow.states import TRANSITIONS
 from layers.appeals import CHANNELS
 from layers.catalog import Category
 from layers.registry import registry
 from tiles import grid
 
-PROBLEM_JSON = "application/problem+json"
-PROBLEM = {"type": "object", "required": ["type", "title", "status", "detail"],
-           "properties": {"type": {"type": "string"}, "title": {"type": "string"},
-                          "status": {"type": "integer", "minimum": 400, "maximum": 599},
-                          "detail": {"type": "string"}}}
+PROBLEM = PROBLEM_SCHEMA
 STAFF = [{"session": []}, {"token": []}]
 # what Django's <str:…> path converter matches: anything but a slash
 PATH_TEXT = {"type": "string", "minLength": 1, "pattern": "^[^/]+$"}
@@ -38,18 +36,6 @@ def problems(*statuses: int) -> dict:
     return {str(s): {"description": "a problem document (RFC 9457)",
                      "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}}}
             for s in statuses}
-
-
-def rate_limited(paths: dict) -> dict:
-    """Every operation may answer 429 to a client over its address's rate limit (gis.ratelimit),
-    a problem document with Retry-After; signed-in staff are not limited."""
-    too_many = {"description": "too many requests from this address (RFC 9457 problem)",
-                "headers": {"Retry-After": {"schema": {"type": "integer"}, "description": "seconds"}},
-                "content": {PROBLEM_JSON: {"schema": PROBLEM}}}
-    for item in paths.values():
-        for op in item.values():
-            op["responses"]["429"] = too_many
-    return paths
 
 
 def answer(description: str, schema: dict, content_type: str = "application/json") -> dict:

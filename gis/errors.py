@@ -45,6 +45,11 @@ class NulCharacter(QalaError):
 
 
 PROBLEM_JSON = "application/problem+json"
+# its JSON Schema, for the OpenAPI documents
+PROBLEM_SCHEMA = {"type": "object", "required": ["type", "title", "status", "detail"],
+                  "properties": {"type": {"type": "string"}, "title": {"type": "string"},
+                                 "status": {"type": "integer", "minimum": 400, "maximum": 599},
+                                 "detail": {"type": "string"}}}
 
 
 def problem_response(exc: QalaError):

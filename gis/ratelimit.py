@@ -18,7 +18,7 @@ from functools import lru_cache
 from django.conf import settings
 from django.db import DatabaseError, connections
 
-from gis.errors import QalaError, problem_response
+from gis.errors import PROBLEM_JSON, PROBLEM_SCHEMA, QalaError, problem_response
 
 UPSERT = ("INSERT INTO qala_ratecounter AS c (key, hits, expires_at) VALUES (%s, 1, to_timestamp(%s)) "
           "ON CONFLICT (key) DO UPDATE SET hits = c.hits + 1 RETURNING hits")
@@ -163,3 +163,15 @@ class RateLimitMiddleware:
                 response["Retry-After"] = str(window.left)
                 return response
         return self.get_response(request)
+
+
+def rate_limited(paths: dict) -> dict:
+    """OpenAPI: every operation may answer 429 to a client over its address's limit, a problem
+    document with Retry-After (signed-in staff are not limited)."""
+    too_many = {"description": "too many requests from this address (RFC 9457 problem)",
+                "headers": {"Retry-After": {"schema": {"type": "integer"}, "description": "seconds"}},
+                "content": {PROBLEM_JSON: {"schema": PROBLEM_SCHEMA}}}
+    for item in paths.values():
+        for op in item.values():
+            op["responses"]["429"] = too_many
+    return paths

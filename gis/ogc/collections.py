@@ -6,10 +6,10 @@ planner has statistics, else the exact extent) and cached for a minute.
 """
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from functools import cache
 
+from django.core.cache import cache as django_cache
 from django.db import models
 
 from gis.replicas import reading_connection
@@ -84,14 +84,14 @@ def all_collections() -> list[Collection]:
     return [collection(layer.id) for layer in registry]
 
 
-_extents: dict[str, tuple[float, dict]] = {}
-
-
 def extent(coll: Collection) -> dict:
-    """OGC extent object; spatial bbox in CRS84, temporal interval when the layer has one."""
-    cached = _extents.get(coll.id)
-    if cached and time.monotonic() - cached[0] < EXTENT_TTL_S:
-        return cached[1]
+    """OGC extent object; spatial bbox in CRS84, temporal interval when the layer has one.
+    Kept in Django's cache, keyed by database, so a test's city never shows another's."""
+    key = f"qala:ogc:extent:{reading_connection().settings_dict['NAME']}:{coll.id}"
+    return django_cache.get_or_set(key, lambda: _extent(coll), EXTENT_TTL_S)
+
+
+def _extent(coll: Collection) -> dict:
     table, geom = coll.layer.table, coll.layer.geometry_field
     with reading_connection().cursor() as cur:
         cur.execute("SELECT ST_EstimatedExtent(%s, %s)::box2d::text", [table, geom])
@@ -113,5 +113,4 @@ def extent(coll: Collection) -> dict:
             if lo_t is not None:
                 result["temporal"] = {"interval": [[lo_t.isoformat(), hi_t.isoformat()]],
                                       "trs": "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian"}
-    _extents[coll.id] = (time.monotonic(), result)
     return result

@@ -8,6 +8,7 @@ from gis.ogc import crs as crs_mod
 from gis.ogc import params
 from gis.ogc.collections import all_collections
 from gis.ogc.tiles import CONFORMANCE as TILES_CONFORMANCE
+from gis.ratelimit import rate_limited
 
 CONFORMANCE = [
     "http://www.opengis.net/spec/ogcapi-common-1/1.0/conf/core",
@@ -127,6 +128,6 @@ def openapi_document(server: str) -> dict:
         "info": {"title": "Qala OGC API", "version": "1.0.0",
                  "description": f"CRSs: {', '.join(crs_mod.uris())}"},
         "servers": [{"url": server}],
-        "paths": paths,
+        "paths": rate_limited(paths),
         "components": {"parameters": PARAMETERS},
     }

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.http import JsonResponse
 from django.views.decorators.http import require_GET
 
-from gis.api_openapi import rate_limited
+from gis.ratelimit import rate_limited
 from gis.ogc.formats import OPENAPI
 from gis.open311.requests import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from gis.open311.services import services

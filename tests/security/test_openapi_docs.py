@@ -65,7 +65,7 @@ def test_internal_document_secures_the_staff_endpoints_only(client, catalog):
     assert list(problem) == ["application/problem+json"]
 
 
-@pytest.mark.parametrize("url", DOCS)
+@pytest.mark.parametrize("url", [*DOCS, "/ogc/openapi?f=json"])
 def test_every_operation_documents_the_rate_limit_answer(client, catalog, url):
     doc = client.get(url).json()
     for path, item in doc["paths"].items():
