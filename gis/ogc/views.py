@@ -172,7 +172,7 @@ def parse_query(request: HttpRequest, coll: Collection) -> features.Query:
         raw = get[name]
         try:
             q.equals[name] = None if raw == "null" else queryable.field.to_python(raw)
-        except ValidationError:
+        except (ValidationError, ValueError):  # ValueError: an array field's malformed JSON list
             raise InvalidParameter(name, f"not a valid {queryable.schema.get('format', queryable.schema['type'])}") from None
     if get.get("filter"):
         from gis.ogc.cql import filter_sql

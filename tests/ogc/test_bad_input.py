@@ -25,6 +25,7 @@ ITEMS = "/ogc/collections/appeals/items"
     (f"{ITEMS}?caller_phone=123", 400, "not-queryable", "queryables"),
     (f"{ITEMS}?colour=red", 400, "not-queryable", "queryables"),
     (f"{ITEMS}?registered_at=soon", 400, "invalid-parameter", "date-time"),
+    ("/ogc/collections/streets/items?former_names=Ленина", 400, "invalid-parameter", "former_names"),
     (f"{ITEMS}?filter=category = ", 400, "invalid-filter", "cql2-text"),
     (f"{ITEMS}?filter=caller_phone LIKE '%2B7%25'", 400, "not-queryable", "caller_phone"),
     (f"{ITEMS}?filter-lang=cql2-json&filter={{nope", 400, "invalid-filter", "cql2-json"),

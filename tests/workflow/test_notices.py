@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.contrib.gis.geos import MultiPolygon, Polygon
 from django.db import connection
+from django.utils import timezone
 
 from gis.workflow import dig_orders, notices
 from layers.outbox import Notice
@@ -16,7 +17,7 @@ from tests.conftest import qala_subprocess_env
 from .smtp import SMTPServer
 
 QALA = str(Path(sys.executable).with_name("qala"))
-TODAY = dt.date.today()
+TODAY = timezone.localdate()  # the city's date, as the worker counts it (UTC lags by 5 h)
 
 
 @pytest.fixture
