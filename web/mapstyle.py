@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.utils import timezone
 
 from layers.registry import Layer, registry
 from tiles.sources import BASEMAP
@@ -110,7 +111,7 @@ def build_style(base_url: str, visible: set[str] | None = None, today: dt.date |
     `visible` names the layers shown at first (None: all); the others are present but hidden
     so the planner's switcher can turn them on without reloading the style.
     """
-    today = today or dt.date.today()
+    today = today or timezone.localdate()  # the city's date, not the server's UTC one
     base_url = base_url.rstrip("/")
     lon, lat = settings.QALA_CITY["center"]
     style = {"version": 8, "name": "qala", "center": [lon, lat], "zoom": 12,

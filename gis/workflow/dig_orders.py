@@ -6,6 +6,7 @@ import datetime as dt
 from django.contrib.gis.geos import GEOSGeometry, MultiPolygon
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from gis.workflow import roles
 from gis.workflow.errors import BadDigOrder, OutsideCity
@@ -54,7 +55,7 @@ def close(order: DigOrder, *, closing_act: str, closed_on=None, actor=None) -> D
         roles.require(actor, "editor", "inspector", doing="close dig orders")
     if not (closing_act or "").strip():
         raise BadDigOrder(f"dig order {order.number} cannot be closed without a closing act", field="closing_act")
-    closed_on = _date(closed_on or dt.date.today(), "closed_on")
+    closed_on = _date(closed_on or timezone.localdate(), "closed_on")
     with transaction.atomic():
         order = DigOrder.objects.select_for_update().get(pk=order.pk)
         if order.closed_on:
