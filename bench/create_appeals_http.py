@@ -26,6 +26,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.request
@@ -137,6 +138,25 @@ def run(base, clients, per_client, think=0.0) -> dict:
             "max": ms[-1], "errors": errors}
 
 
+def server_times(log, mark: int) -> dict:
+    """Percentiles of the server's own duration_ms for the creates logged since `mark`: what the
+    application spent (middleware in to middleware out), apart from sockets, gunicorn and the client."""
+    time.sleep(0.5)
+    log.seek(mark)
+    ms = []
+    for line in log.read().decode(errors="replace").splitlines():
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            continue
+        if entry.get("method") == "POST" and entry.get("path") == "/api/workflow/appeals":
+            ms.append(float(entry["duration_ms"]))
+    if len(ms) < 2:
+        return {}
+    q = statistics.quantiles(sorted(ms), n=100)
+    return {"p50": q[49], "p99": q[98]}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=50)
@@ -148,10 +168,10 @@ def main() -> None:
     prepare()
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "QALA_LOG_LEVEL": "WARNING"}
+    env = {**os.environ, "QALA_LOG_LEVEL": "INFO", "QALA_LOG_FORMAT": "json"}
+    log = tempfile.TemporaryFile()  # the server's JSON request log: its own view of each create's time
     server = subprocess.Popen([str(Path(sys.executable).with_name("qala")), "serve", "--bind", f"127.0.0.1:{port}",
-                               "--workers", str(args.workers)], env=env, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
+                               "--workers", str(args.workers)], env=env, stdout=subprocess.DEVNULL, stderr=log)
     try:
         deadline = time.time() + 60
         while True:
@@ -163,17 +183,25 @@ def main() -> None:
                     raise SystemExit("server did not start")
                 time.sleep(0.3)
         run(base, 5, 10)  # warm-up: imports, connections, the catalog copy in each worker
-        rows = [("(a) saturation, no think time", run(base, args.clients, args.per_client)),
-                (f"(b) operators, think {args.think:g} s", run(base, args.clients, args.operator_creates, args.think))]
+        rows = []
+        for name, kwargs in (("(a) saturation, no think time", {"per_client": args.per_client}),
+                             (f"(b) operators, think {args.think:g} s",
+                              {"per_client": args.operator_creates, "think": args.think})):
+            mark = log.seek(0, os.SEEK_END)
+            result = run(base, args.clients, **kwargs)
+            result["server"] = server_times(log, mark)
+            rows.append((name, result))
     finally:
         server.terminate()
         server.wait(timeout=30)
     print(f"POST /api/workflow/appeals, {args.clients} concurrent clients, {args.workers} gunicorn workers × 4 threads, "
           f"load average {os.getloadavg()[0]:.1f}")
-    print(f"{'mode':<34}{'creates':>8}{'per s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'max ms':>9}{'errors':>8}")
+    print(f"{'mode':<34}{'creates':>8}{'per s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'max ms':>9}{'errors':>8}"
+          f"{'server p50':>12}{'server p99':>12}")
     for name, r in rows:
+        srv = r.get("server") or {}
         print(f"{name:<34}{r['creates']:>8}{r['rate']:>8.1f}{r['p50']:>9.1f}{r['p95']:>9.1f}{r['p99']:>9.1f}"
-              f"{r['max']:>9.1f}{len(r['errors']):>8}")
+              f"{r['max']:>9.1f}{len(r['errors']):>8}{srv.get('p50', float('nan')):>12.1f}{srv.get('p99', float('nan')):>12.1f}")
         if r["errors"]:
             print(f"  errors: {r['errors'][:3]}")
 

@@ -53,6 +53,11 @@ REPLICA_URL = env_str("QALA_REPLICA_URL", "")
 PG_PORT = env_int("QALA_PG_PORT", 54329)
 PG_USER = env_str("QALA_PG_USER", "qala")
 PG_DB = env_str("QALA_PG_DB", "qala")
+# Seconds a worker keeps its database connection; 0 closes it after each request, -1 keeps it
+# for the process's life (health-checked before each request). A fresh connection makes its
+# first create ~30 ms slower (the new backend loads its caches and compiles the triggers):
+# with 60 s, each worker thread paid it every minute, which was most of the create's p99.
+DB_CONN_MAX_AGE = env_int("QALA_DB_CONN_MAX_AGE", -1)
 
 DEBUG = env_bool("QALA_DEBUG", False)
 HOST = env_str("QALA_HOST", "127.0.0.1")

@@ -83,8 +83,9 @@ TEMPLATES = [
     },
 ]
 
+CONN_MAX_AGE = None if config.DB_CONN_MAX_AGE < 0 else config.DB_CONN_MAX_AGE
 if config.DATABASE_URL:
-    _db = dj_database_url.parse(config.DATABASE_URL, conn_max_age=60)
+    _db = dj_database_url.parse(config.DATABASE_URL, conn_max_age=CONN_MAX_AGE, conn_health_checks=True)
     _db["ENGINE"] = "django.contrib.gis.db.backends.postgis"
 else:
     _db = {
@@ -93,13 +94,14 @@ else:
         "USER": config.PG_USER,
         "HOST": str(socket_dir()),
         "PORT": str(config.PG_PORT),
-        "CONN_MAX_AGE": 60,
+        "CONN_MAX_AGE": CONN_MAX_AGE,
+        "CONN_HEALTH_CHECKS": True,
     }
 # Parallel test runs (several checkouts on one cluster) each set their own test database.
 _db["TEST"] = {"NAME": config.env_str("QALA_TEST_DB_NAME", f"test_{_db['NAME']}")}
 DATABASES = {"default": _db}
 if config.REPLICA_URL:
-    _replica = dj_database_url.parse(config.REPLICA_URL, conn_max_age=60)
+    _replica = dj_database_url.parse(config.REPLICA_URL, conn_max_age=CONN_MAX_AGE, conn_health_checks=True)
     _replica["ENGINE"] = "django.contrib.gis.db.backends.postgis"
     _replica["TEST"] = {"MIRROR": "default"}
     DATABASES["replica"] = _replica
