@@ -125,6 +125,46 @@ def test_operator_finds_the_yard_and_registers_an_appeal(page, transactional_db)
     page.screenshot(path=SHOTS / "appeal-status.png")
 
 
+def test_a_lost_answer_does_not_register_the_appeal_twice(page, transactional_db):
+    """The server stores the appeal but the answer never reaches the console; the operator presses again."""
+    from layers.appeals import Appeal
+    build_quarter()
+    make_user("op2", "operator")
+    log_in(page, "op2", "/operator/")
+    wait_for_map(page)
+    page.fill("#search", "Жамбыла 15")
+    page.wait_for_function("document.querySelectorAll('#results li').length > 0")
+    page.press("#search", "Enter")
+    page.wait_for_selector("#card:not([hidden])")
+    page.select_option("#f-category", "housing")
+    page.fill("#f-description", "течёт крыша")
+    keys = []
+
+    def lose_the_first_answer(route):
+        keys.append(route.request.headers.get("idempotency-key"))
+        if len(keys) == 1:
+            route.fetch()  # the server registers the appeal...
+            route.abort("connectionreset")  # ...and its answer is lost on the way
+        else:
+            route.fallback()
+
+    page.route("**/operator/appeals", lose_the_first_answer)
+    page.click("#f-submit")
+    page.wait_for_selector("#form-error:not([hidden])")
+    assert "twice" in page.inner_text("#form-error")
+    stored = Appeal.objects.get(description="течёт крыша")
+    page.click("#f-submit")
+    page.wait_for_selector("#registered:not([hidden])")
+    assert page.inner_text("#registered-number") == stored.number
+    assert Appeal.objects.filter(description="течёт крыша").count() == 1
+    assert keys[0] == keys[1] and re.fullmatch(r"[0-9a-f]{32}", keys[0])
+
+    page.fill("#f-description", "второе обращение")  # the next caller: a new form, a new key
+    page.click("#f-submit")
+    page.wait_for_function(f"document.getElementById('registered-number').textContent !== {stored.number!r}")
+    assert keys[2] != keys[0] and Appeal.objects.filter(description="второе обращение").count() == 1
+
+
 def test_public_paving_page_lists_the_queue_and_draws_the_map(page, transactional_db):
     build_quarter()
     page.goto("/paving/")

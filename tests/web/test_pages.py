@@ -131,6 +131,22 @@ def test_operator_registers_an_appeal_and_gets_a_number(operator_client, quarter
     assert "Зарегистрировано" in status and "Пётр" not in status and "течёт крыша" not in status
 
 
+def test_the_console_retry_with_its_key_returns_the_stored_appeal(operator_client, quarter):
+    body = {"category": "housing", "description": "течёт крыша", "lon": X0 + 0.0003, "lat": Y0 + 0.0007}
+    post = lambda b, key: operator_client.post("/operator/appeals", b, content_type="application/json",  # noqa: E731
+                                               HTTP_IDEMPOTENCY_KEY=key)
+    first = post(body, "form-1")
+    again = post(body, "form-1")
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again["Idempotent-Replayed"] == "true" and again.json()["number"] == first.json()["number"]
+    assert Appeal.objects.filter(description="течёт крыша").count() == 1
+    changed = post({**body, "description": "течёт крыша и стена"}, "form-1")
+    assert changed.status_code == 422 and first.json()["number"] in changed.json()["detail"]
+    assert post(body, "form-2").status_code == 201  # a new form, a new appeal
+    assert post(body, "ключ").status_code == 400
+    assert Appeal.objects.filter(description__startswith="течёт крыша").count() == 2
+
+
 @pytest.mark.parametrize("body,field", [
     ({"category": "heating", "description": "x"}, "point"),
     ({"category": "heating", "description": "x", "lon": 10, "lat": 10}, "point"),

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from web.access import OPERATOR, role_required
 from gis.workflow.states import STATES
+from gis.workflow.views import replayable
 from gis.workflow.lifecycle import perform
 from layers.appeals import Appeal
 from web.appeals import AppealNotFound, InvalidAppeal, categories, incident_types, register, state_title
@@ -25,6 +26,8 @@ def console(request):
     cats = categories(lang(request))
     names = {"states": {code: st.label(lang(request)) for code, st in STATES.items()}, "categories": dict(cats),
              "roles": {"ksk": _("KSK"), "utility": _("utility")},
+             "no_answer": _("No answer from the server. Press Register again: the appeal will not be "
+                            "registered twice."),
              "kinds": {"heating": _("heating"), "water": _("water"), "sewer": _("sewer"), "storm": _("storm drain"),
                        "power": _("power"), "gas": _("gas")},
              "paving": {"good": _("good"), "fair": _("fair"), "poor": _("poor"), "unpaved": _("unpaved")}}
@@ -47,10 +50,11 @@ def register_appeal(request):
             raise InvalidAppeal("The request body must be a JSON object.")
     else:
         data = request.POST.dict()
-    appeal = register(data, actor=request.user)
-    return JsonResponse({"number": appeal.number, "url": reverse("web:appeal", args=[appeal.number]),
-                         "due_at": appeal.due_at.isoformat() if appeal.due_at else None, "urgent": appeal.urgent,
-                         "lon": appeal.geom.x, "lat": appeal.geom.y}, status=201)
+    appeal = register(data, actor=request.user, idempotency_key=request.headers.get("Idempotency-Key"))
+    return replayable(JsonResponse({"number": appeal.number, "url": reverse("web:appeal", args=[appeal.number]),
+                                    "due_at": appeal.due_at.isoformat() if appeal.due_at else None,
+                                    "urgent": appeal.urgent, "lon": appeal.geom.x, "lat": appeal.geom.y},
+                                   status=201), appeal)
 
 
 # what an operator does on the call itself: accept, settle it at first contact, or open an incident

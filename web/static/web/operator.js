@@ -141,7 +141,11 @@
         body: JSON.stringify({note: $("f-note").value})})
         .then(function (r) { return r.json().then(function (j) { return [r.ok, j]; }); })
         .then(function (res) {
-          if (!res[0]) { $("form-error").textContent = res[1].detail; $("form-error").hidden = false; return; }
+          if (!res[0]) {
+          // the form changed after a stored-but-unanswered send: the message names that appeal
+          if (res[1].type === "urn:qala:error:idempotency-key-reused") requestKey = newRequestKey();
+          $("form-error").textContent = res[1].detail; $("form-error").hidden = false; return;
+        }
           showSteps(res[1].number, res[1].status, res[1].status_title);
           $("f-note").value = "";
         });
@@ -156,16 +160,29 @@
     $("f-incident").value = "";
   });
 
+  // One key per filled form: a retry after a lost answer returns the appeal already stored.
+  function newRequestKey() {
+    return Array.prototype.map.call(crypto.getRandomValues(new Uint8Array(16)), function (b) {
+      return (b + 256).toString(16).slice(1); }).join("");
+  }
+  var requestKey = newRequestKey();
+
   $("appeal-form").addEventListener("submit", function (ev) {
     ev.preventDefault();
     var body = Object.fromEntries(new FormData(ev.target).entries());
     $("form-error").hidden = true; $("registered").hidden = true; $("f-submit").disabled = true;
     fetch(document.body.dataset.registerUrl || "/operator/appeals", {
-      method: "POST", headers: {"Content-Type": "application/json", "X-CSRFToken": csrf}, body: JSON.stringify(body)})
+      method: "POST", body: JSON.stringify(body),
+      headers: {"Content-Type": "application/json", "X-CSRFToken": csrf, "Idempotency-Key": requestKey}})
       .then(function (r) { return r.json().then(function (j) { return [r.ok, j]; }); })
       .then(function (res) {
         $("f-submit").disabled = false;
-        if (!res[0]) { $("form-error").textContent = res[1].detail; $("form-error").hidden = false; return; }
+        if (!res[0]) {
+          // the form changed after a stored-but-unanswered send: the message names that appeal
+          if (res[1].type === "urn:qala:error:idempotency-key-reused") requestKey = newRequestKey();
+          $("form-error").textContent = res[1].detail; $("form-error").hidden = false; return;
+        }
+        requestKey = newRequestKey();
         var a = $("registered-number");
         a.textContent = res[1].number; a.href = res[1].url;
         $("registered").hidden = false;
@@ -175,6 +192,9 @@
         showSteps(res[1].number, "registered", names.states.registered);
         $("f-description").value = ""; $("f-name").value = ""; $("f-phone").value = "";
         input.focus();
-      }, function () { $("f-submit").disabled = false; });
+      }, function () {
+        $("f-submit").disabled = false;
+        $("form-error").textContent = names.no_answer; $("form-error").hidden = false;
+      });
   });
 })();
