@@ -35,7 +35,7 @@ web/static/vendor/.installed: package.json
 
 bench: install
 	$(BIN)/qala db start
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(BENCH)
 
 clean-db:
 	$(BIN)/qala db stop || true

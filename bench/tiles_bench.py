@@ -31,6 +31,8 @@ import mapbox_vector_tile
 import mercantile
 
 ROOT = Path(__file__).resolve().parent.parent
+for _group in ("QALA_RATE_API", "QALA_RATE_PAGES", "QALA_RATE_TILES"):  # one address measuring, not a crowd
+    os.environ.setdefault(_group, "0")
 LAYERS = {  # our layer id -> (tipg collection, the public columns tipg is asked for)
     "buildings": ("public.layers_building",
                   "street,house_number,name,use,floors,apartments,year_built,yard_id,district_id"),
