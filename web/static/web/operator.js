@@ -141,11 +141,7 @@
         body: JSON.stringify({note: $("f-note").value})})
         .then(function (r) { return r.json().then(function (j) { return [r.ok, j]; }); })
         .then(function (res) {
-          if (!res[0]) {
-          // the form changed after a stored-but-unanswered send: the message names that appeal
-          if (res[1].type === "urn:qala:error:idempotency-key-reused") requestKey = newRequestKey();
-          $("form-error").textContent = res[1].detail; $("form-error").hidden = false; return;
-        }
+          if (!res[0]) { $("form-error").textContent = res[1].detail; $("form-error").hidden = false; return; }
           showSteps(res[1].number, res[1].status, res[1].status_title);
           $("f-note").value = "";
         });
