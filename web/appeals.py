@@ -69,7 +69,7 @@ def _point(data: dict) -> tuple[float, float]:
         raise InvalidAppeal("Choose the place: search an address or click the map.", field="point") from None
 
 
-def register(data: dict, actor, idempotency_key: str | None = None) -> Appeal:
+def register(data: dict, actor, request_key: str | None = None) -> Appeal:
     """Check the form, then register through the workflow (which checks role, catalog and place).
 
     The console sends one Idempotency-Key per filled form, so a retry after a lost answer or a
@@ -85,7 +85,7 @@ def register(data: dict, actor, idempotency_key: str | None = None) -> Appeal:
         return workflow.register(category=category[:40],
                                  incident_type=str(data.get("incident_type") or "")[:60] or None,
                                  point=point, actor=actor, channel="phone",
-                                 request_key=workflow.request_key(f"user{actor.pk}", idempotency_key), **fields)
+                                 request_key=request_key, **fields)
     except UnknownCategory as exc:
         raise InvalidAppeal(exc.message, field="category") from None
     except OutsideCity as exc:

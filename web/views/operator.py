@@ -10,7 +10,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from web.access import OPERATOR, role_required
 from gis.workflow.states import STATES
-from gis.workflow.views import replayable
+from gis.workflow.appeals import request_key
+from gis.workflow.views import client_id, replayable
 from gis.workflow.lifecycle import perform
 from layers.appeals import Appeal
 from web.appeals import AppealNotFound, InvalidAppeal, categories, incident_types, register, state_title
@@ -50,7 +51,8 @@ def register_appeal(request):
             raise InvalidAppeal("The request body must be a JSON object.")
     else:
         data = request.POST.dict()
-    appeal = register(data, actor=request.user, idempotency_key=request.headers.get("Idempotency-Key"))
+    appeal = register(data, actor=request.user,
+                      request_key=request_key(client_id(request), request.headers.get("Idempotency-Key")))
     return replayable(JsonResponse({"number": appeal.number, "url": reverse("web:appeal", args=[appeal.number]),
                                     "due_at": appeal.due_at.isoformat() if appeal.due_at else None,
                                     "urgent": appeal.urgent, "lon": appeal.geom.x, "lat": appeal.geom.y},
