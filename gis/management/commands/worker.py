@@ -5,11 +5,12 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from gis.workflow import notices
+from gis.workflow import notices, rollup
 
 
 class Command(BaseCommand):
-    help = "Send the two notices for every overdue dig order (contractor, police), each once; loop or --once."
+    help = ("Send the two notices for every overdue dig order (contractor, police), each once, and fold the "
+            "dashboard's rollup; loop or --once.")
 
     def add_arguments(self, parser):
         parser.add_argument("--once", action="store_true", help="One round, then exit.")
@@ -27,6 +28,7 @@ class Command(BaseCommand):
             self.stdout.flush()
         while True:
             report = notices.run_once()
+            rollup.fold()
             if report["created"] or report["sent"] or report["failed"] or once:
                 self.stdout.write(f"notices: {report['created']} created, {report['sent']} sent, "
                                   f"{report['failed']} not sent")
