@@ -48,7 +48,10 @@ def ours(runs: int) -> tuple[dict[int, float], list[dict]]:
     page = client.get(url.format(max(LIMITS)))
     import json
 
-    return result, json.loads(b"".join(page.streaming_content))["features"]
+    features = json.loads(b"".join(page.streaming_content))["features"]
+    one = f"/ogc/collections/appeals/items/{features[0]['id']}?f=json"
+    result["item"] = _median_ms(lambda: client.get(one).content, runs)
+    return result, features
 
 
 def pygeoapi_layer(features: list[dict], runs: int) -> dict[int, float]:
@@ -93,7 +96,15 @@ def pygeoapi_layer(features: list[dict], runs: int) -> dict[int, float]:
             _, status, body = itemtypes.get_collection_items(api, APIRequest.from_flask(request, ["en-US"]), "appeals")
             assert status == 200 and body, status
 
-    return {limit: _median_ms(lambda: call(limit), runs) for limit in LIMITS}
+    def call_item():
+        with app.test_request_context("/collections/appeals/items/0?f=json"):
+            _, status, body = itemtypes.get_collection_item(api, APIRequest.from_flask(request, ["en-US"]),
+                                                            "appeals", "0")
+            assert status == 200 and body, status
+
+    result = {limit: _median_ms(lambda: call(limit), runs) for limit in LIMITS}
+    result["item"] = _median_ms(call_item, runs)
+    return result
 
 
 def main() -> None:
@@ -109,7 +120,7 @@ def main() -> None:
         sys.exit(f"{args.db} holds {len(features)} appeals; need {max(LIMITS)}")
     layer = pygeoapi_layer(features, args.runs)
     print(f"{'limit':>6} {'ours, whole response':>22} {'pygeoapi layer, no DB':>23} {'ratio':>6}")
-    for limit in LIMITS:
+    for limit in (*LIMITS, "item"):
         print(f"{limit:>6} {whole[limit]:>19.1f} ms {layer[limit]:>20.1f} ms {layer[limit] / whole[limit]:>6.2f}")
 
 
