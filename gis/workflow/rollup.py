@@ -10,8 +10,15 @@ from __future__ import annotations
 from django.db import connection
 
 
+# after a fold this large (a bulk import), readers would scan its dead delta rows until autovacuum
+VACUUM_AFTER = 10_000
+
+
 def fold() -> int:
     """Fold the pending deltas; 0 when another fold holds the lock (its rows wait for the next)."""
     with connection.cursor() as cur:
         cur.execute("SELECT qala_appeal_rollup_compact()")
-        return cur.fetchone()[0] or 0
+        folded = cur.fetchone()[0] or 0
+        if folded >= VACUUM_AFTER and connection.get_autocommit():  # VACUUM cannot run in a transaction
+            cur.execute("VACUUM qala_appeal_rollup_delta")
+    return folded

@@ -39,3 +39,22 @@ def test_fold_returns_what_it_folded(transactional_db):
                           geom=Point(69.15, 54.87, srid=4326))
     assert rollup.fold() > 0
     assert rollup.fold() == 0 and pending_and_today() == (0, 1)
+
+
+def vacuums_of_the_deltas() -> int:
+    with connection.cursor() as cur:
+        cur.execute("SELECT pg_stat_clear_snapshot()")
+        cur.execute("SELECT vacuum_count FROM pg_stat_user_tables WHERE relname = 'qala_appeal_rollup_delta'")
+        return cur.fetchone()[0]
+
+
+def test_a_large_fold_vacuums_the_deltas_a_small_one_does_not(transactional_db, monkeypatch):
+    monkeypatch.setattr(rollup, "VACUUM_AFTER", 4)  # a bulk import in miniature: one appeal folds 3 rows
+    before = vacuums_of_the_deltas()
+    Appeal.objects.create(number="T-20", category="roads", registered_at=timezone.now(),
+                          geom=Point(69.15, 54.87, srid=4326))
+    assert rollup.fold() == 3 and vacuums_of_the_deltas() == before
+    for i in range(3):
+        Appeal.objects.create(number=f"T-3{i}", category=f"cat{i}", registered_at=timezone.now(),
+                              geom=Point(69.15, 54.87, srid=4326))
+    assert rollup.fold() >= 4 and vacuums_of_the_deltas() == before + 1
