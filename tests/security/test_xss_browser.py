@@ -16,7 +16,7 @@ from layers.repair_works import RepairWork
 from layers.yards import Yard
 from tests.security.city import build_city
 from tests.web.conftest import make_user
-from tests.web.test_browser import CHROMIUM, browser, log_in, page, wait_for_map  # noqa: F401 (fixtures)
+from tests.web.test_browser import CHROMIUM, browser, log_in, open_card, page  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed "
                                 "(scripts/install-system installs it)")
@@ -48,12 +48,7 @@ def test_payloads_stay_text_on_every_page_that_shows_them(page, transactional_db
     q = hostile_city()
     appeal = Appeal.objects.get(pk=q["appeal"].pk)
     make_user("op-x", "operator")
-    log_in(page, "op-x", "/operator/")
-    wait_for_map(page)
-    page.fill("#search", "Жамбыла 15")
-    page.wait_for_function("document.querySelectorAll('#results li').length > 0")
-    page.press("#search", "Enter")
-    page.wait_for_selector("#card:not([hidden])")
+    open_card(page, "op-x")
     page.wait_for_function("document.getElementById('card-repairs').textContent.includes('Ремонт')")
     assert_inert(page, f"КСК {IMG}", f"двор {IMG}", f"Ремонт {SCRIPT}")
 

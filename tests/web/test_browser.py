@@ -73,6 +73,16 @@ def wait_for_map(page):
     page.wait_for_function("document.getElementById('map').dataset.loaded === '1'")
 
 
+def open_card(page, user: str, query: str = "Жамбыла 15"):
+    """An operator signs in, searches, takes the first result and waits for its card."""
+    log_in(page, user, "/operator/")
+    wait_for_map(page)
+    page.fill("#search", query)
+    page.wait_for_function("document.querySelectorAll('#results li').length > 0")
+    page.press("#search", "Enter")
+    page.wait_for_selector("#card:not([hidden])")
+
+
 def test_operator_finds_the_yard_and_registers_an_appeal(page, transactional_db):
     q = build_quarter()
     make_user("op1", "operator")
@@ -130,12 +140,7 @@ def test_a_lost_answer_does_not_register_the_appeal_twice(page, transactional_db
     from layers.appeals import Appeal
     build_quarter()
     make_user("op2", "operator")
-    log_in(page, "op2", "/operator/")
-    wait_for_map(page)
-    page.fill("#search", "Жамбыла 15")
-    page.wait_for_function("document.querySelectorAll('#results li').length > 0")
-    page.press("#search", "Enter")
-    page.wait_for_selector("#card:not([hidden])")
+    open_card(page, "op2")
     page.select_option("#f-category", "housing")
     page.fill("#f-description", "течёт крыша")
     keys = []
