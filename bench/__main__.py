@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-HELPERS = {"__main__", "tiles_tipg"}  # not benches: this entry and tipg's launcher
+HELPERS = {"__main__", "common", "tiles_tipg"}  # not benches: this entry, shared setup, tipg's launcher
 
 
 def benches() -> dict[str, str]:

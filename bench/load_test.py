@@ -35,6 +35,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench.common import RATE_LIMITS_OFF  # noqa: E402
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gis.settings")
 
 TILE_SOURCES = ("basemap", "appeals", "buildings")
@@ -143,8 +144,7 @@ class Server:
     def __init__(self, port: int, workers: int, log: Path):
         self.port, self.workers, self.log = port, workers, log
         self.proc: subprocess.Popen | None = None
-        self.env = {**os.environ, "QALA_LOG_LEVEL": "WARNING", "QALA_RATE_TILES": "0", "QALA_RATE_API": "0",
-                    "QALA_RATE_PAGES": "0", "QALA_RATE_LOGIN": "0"}
+        self.env = {**os.environ, "QALA_LOG_LEVEL": "WARNING", **RATE_LIMITS_OFF}
 
     def start(self) -> None:
         with open(self.log, "ab") as out:

@@ -26,8 +26,9 @@ import requests
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-for _group in ("QALA_RATE_API", "QALA_RATE_PAGES", "QALA_RATE_TILES"):  # one address measuring, not a crowd
-    os.environ.setdefault(_group, "0")
+from bench.common import measuring_env  # noqa: E402
+
+measuring_env()
 DB = "qala_bench_ogc"
 OUT = ROOT / "bench" / "out" / "ogc"
 PUBLIC = ["number", "category", "incident_type", "status", "channel", "registered_at", "due_at", "closed_at",

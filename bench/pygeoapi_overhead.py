@@ -21,6 +21,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench.common import measuring_env  # noqa: E402
 LIMITS = (10, 1000, 10000)
 
 
@@ -89,7 +90,7 @@ def pygeoapi_layer(features: list[dict], runs: int) -> dict[int, float]:
                                     "crs": "http://www.opengis.net/def/crs/OGC/1.3/CRS84"}},
             "providers": [{"type": "feature", "name": f"{__name__}.MemoryProvider", "data": "", "id_field": "id"}]}},
     }
-    api, app = API(config, {}), Flask("bench")
+    api, app = API(config, {}), Flask("bench", root_path=str(ROOT / "bench"))  # bench is a namespace package
 
     def call(limit):
         with app.test_request_context(f"/collections/appeals/items?f=json&limit={limit}"):
@@ -114,7 +115,7 @@ def main() -> None:
     args = parser.parse_args()
     os.environ["QALA_PG_DB"] = args.db
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gis.settings")
-    os.environ.setdefault("QALA_RATE_API", "0")  # one address measuring, not a crowd
+    measuring_env()
     whole, features = ours(args.runs)
     if len(features) < max(LIMITS):
         sys.exit(f"{args.db} holds {len(features)} appeals; need {max(LIMITS)}")

@@ -31,8 +31,10 @@ import mapbox_vector_tile
 import mercantile
 
 ROOT = Path(__file__).resolve().parent.parent
-for _group in ("QALA_RATE_API", "QALA_RATE_PAGES", "QALA_RATE_TILES"):  # one address measuring, not a crowd
-    os.environ.setdefault(_group, "0")
+sys.path.insert(0, str(ROOT))
+from bench.common import measuring_env  # noqa: E402
+
+measuring_env()
 LAYERS = {  # our layer id -> (tipg collection, the public columns tipg is asked for)
     "buildings": ("public.layers_building",
                   "street,house_number,name,use,floors,apartments,year_built,yard_id,district_id"),

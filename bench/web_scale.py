@@ -19,10 +19,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gis.settings")
-for _group in ("QALA_RATE_API", "QALA_RATE_PAGES", "QALA_RATE_TILES"):  # one address measuring, not a crowd
-    os.environ.setdefault(_group, "0")
-os.environ.setdefault("QALA_LOG_LEVEL", "WARNING")  # a log line per request would drown the table
 sys.path.insert(0, str(ROOT))
+from bench.common import measuring_env  # noqa: E402
+
+measuring_env(quiet_log=True)
 QALA = str(ROOT / ".venv" / "bin" / "qala")
 
 
