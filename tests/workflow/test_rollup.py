@@ -14,6 +14,11 @@ from tests.conftest import qala_subprocess_env
 QALA = str(Path(sys.executable).with_name("qala"))
 
 
+def appeal(number: str, category: str = "roads") -> Appeal:
+    return Appeal.objects.create(number=number, category=category, registered_at=timezone.now(),
+                                 geom=Point(69.15, 54.87, srid=4326))
+
+
 def pending_and_today():
     with connection.cursor() as cur:
         cur.execute("SELECT count(*) FROM qala_appeal_rollup_delta")
@@ -24,8 +29,7 @@ def pending_and_today():
 
 def test_a_worker_round_folds_the_deltas(transactional_db):
     for i in range(3):
-        Appeal.objects.create(number=f"T-{i}", category="roads", registered_at=timezone.now(),
-                              geom=Point(69.15, 54.87, srid=4326))
+        appeal(f"T-{i}")
     pending, today = pending_and_today()
     assert pending > 0 and today == 0
     done = subprocess.run([QALA, "worker", "--once"], env=qala_subprocess_env(QALA_LOG_LEVEL="WARNING"),
@@ -35,8 +39,7 @@ def test_a_worker_round_folds_the_deltas(transactional_db):
 
 
 def test_fold_returns_what_it_folded(transactional_db):
-    Appeal.objects.create(number="T-9", category="roads", registered_at=timezone.now(),
-                          geom=Point(69.15, 54.87, srid=4326))
+    appeal("T-9")
     assert rollup.fold() > 0
     assert rollup.fold() == 0 and pending_and_today() == (0, 1)
 
@@ -51,10 +54,8 @@ def vacuums_of_the_deltas() -> int:
 def test_a_large_fold_vacuums_the_deltas_a_small_one_does_not(transactional_db, monkeypatch):
     monkeypatch.setattr(rollup, "VACUUM_AFTER", 4)  # a bulk import in miniature: one appeal folds 3 rows
     before = vacuums_of_the_deltas()
-    Appeal.objects.create(number="T-20", category="roads", registered_at=timezone.now(),
-                          geom=Point(69.15, 54.87, srid=4326))
+    appeal("T-20")
     assert rollup.fold() == 3 and vacuums_of_the_deltas() == before
     for i in range(3):
-        Appeal.objects.create(number=f"T-3{i}", category=f"cat{i}", registered_at=timezone.now(),
-                              geom=Point(69.15, 54.87, srid=4326))
+        appeal(f"T-3{i}", category=f"cat{i}")
     assert rollup.fold() >= 4 and vacuums_of_the_deltas() == before + 1
